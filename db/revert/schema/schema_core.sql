@@ -1,0 +1,6 @@
+-- Revert prometheus:schema/schema_core from pg
+begin;
+
+drop schema core;
+
+commit;

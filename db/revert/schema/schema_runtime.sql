@@ -1,0 +1,6 @@
+-- Revert prometheus:schema/schema_runtime from pg
+begin;
+
+drop schema runtime;
+
+commit;

@@ -1,0 +1,6 @@
+-- Revert prometheus:schema/table_hist_price_anomalies from pg
+begin;
+
+drop table hist.price_anomalies;
+
+commit;

@@ -1,0 +1,2 @@
+-- Verify prometheus:schema/schema_hist on pg
+select pg_catalog.has_schema_privilege('hist', 'usage');

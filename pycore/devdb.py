@@ -1,0 +1,291 @@
+"""The project's own PostgreSQL: an embedded cluster, or the server named by DATABASE_URL.
+
+With no ``DATABASE_URL`` in the environment the project runs its own PostgreSQL 15
+cluster in a project-local directory (``.pg/``), listening on a loopback port and a
+socket in that directory. It is created on first use and reused afterwards, so
+running the set-up twice changes nothing. ``initdb`` and ``postgres`` refuse to run
+as root; when we are root they run as the Debian ``postgres`` user, which then owns
+the cluster directory.
+
+``python -m pycore.devdb start|stop|status|url`` manages it by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+PG_BIN = Path(os.environ.get("PROMETHEUS_PG_BIN", "/usr/lib/postgresql/15/bin"))
+DEFAULT_PORT = 54329
+DEFAULT_DB = "prometheus"
+SUPERUSER = "postgres"
+
+# Settings of the embedded cluster: sized for a 2-core, 24 GiB workstation and for
+# bulk COPY (no WAL archiving or replication, commits do not wait for fsync).
+SERVER_SETTINGS = {
+    "listen_addresses": "127.0.0.1",
+    "shared_buffers": "1GB",
+    "work_mem": "64MB",
+    "maintenance_work_mem": "512MB",
+    "wal_level": "minimal",
+    "max_wal_senders": "0",
+    "max_wal_size": "8GB",
+    "synchronous_commit": "off",
+    "max_connections": "100",
+    "jit": "off",
+}
+
+
+class DevDbError(RuntimeError):
+    """The embedded cluster cannot be set up or started."""
+
+
+def project_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Where the embedded cluster lives and how to reach it."""
+
+    base: Path
+    port: int
+
+    @property
+    def data_dir(self) -> Path:
+        return self.base / "data"
+
+    @property
+    def socket_dir(self) -> Path:
+        return self.base / "run"
+
+    @property
+    def log_file(self) -> Path:
+        return self.base / "postgres.log"
+
+    def url(self, dbname: str = DEFAULT_DB, user: str = SUPERUSER) -> str:
+        return make_conninfo(
+            "", host=str(self.socket_dir), port=str(self.port), dbname=dbname, user=user
+        )
+
+
+def _as_root() -> bool:
+    return os.geteuid() == 0
+
+
+def _postgres_can_reach(path: Path) -> bool:
+    """Whether the postgres OS user can traverse every directory above ``path``."""
+    res = subprocess.run(
+        ["runuser", "-u", SUPERUSER, "--", "test", "-x", str(path)],
+        capture_output=True,
+        check=False,
+    )
+    return res.returncode == 0
+
+
+def default_cluster() -> Cluster:
+    """The project-local cluster: ``.pg/`` in the work tree, port PROMETHEUS_PGPORT."""
+    port = int(os.environ.get("PROMETHEUS_PGPORT", DEFAULT_PORT))
+    base = Path(os.environ.get("PROMETHEUS_PGDIR", project_root() / ".pg"))
+    if _as_root() and not _postgres_can_reach(base.parent):
+        # The work tree is under a directory the postgres user cannot enter (e.g. a
+        # root home); keep the cluster per work tree, but where postgres can reach it.
+        digest = hashlib.sha1(str(project_root()).encode()).hexdigest()[:10]
+        base = Path("/var/tmp") / f"prometheus-pg-{digest}"
+    return Cluster(base=base, port=port)
+
+
+def _run_pg(args: list[str], *, check: bool = True) -> subprocess.CompletedProcess[str]:
+    cmd = args
+    if _as_root():
+        cmd = ["runuser", "-u", SUPERUSER, "--", *args]
+    res = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if check and res.returncode != 0:
+        raise DevDbError(f"{Path(args[0]).name} failed: {(res.stderr or res.stdout).strip()}")
+    return res
+
+
+def _require_binaries() -> None:
+    if not (PG_BIN / "initdb").exists():
+        raise DevDbError(
+            f"PostgreSQL 15 server binaries not found in {PG_BIN}; "
+            "run scripts/setup.sh (it installs postgresql-15) or set DATABASE_URL"
+        )
+    if _as_root():
+        try:
+            pwd.getpwnam(SUPERUSER)
+        except KeyError as exc:
+            raise DevDbError("running as root needs the 'postgres' OS user (package postgresql-15)") from exc
+
+
+def _chown_to_postgres(path: Path) -> None:
+    if _as_root():
+        pw = pwd.getpwnam(SUPERUSER)
+        os.chown(path, pw.pw_uid, pw.pw_gid)
+
+
+def is_running(cluster: Cluster) -> bool:
+    if not (cluster.data_dir / "PG_VERSION").exists():
+        return False
+    res = _run_pg([str(PG_BIN / "pg_ctl"), "status", "-D", str(cluster.data_dir)], check=False)
+    return res.returncode == 0
+
+
+def _port_in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def ensure_cluster(cluster: Cluster | None = None) -> Cluster:
+    """Create the cluster if needed and start it if it is not running. Idempotent."""
+    cluster = cluster or default_cluster()
+    _require_binaries()
+    if not (cluster.data_dir / "PG_VERSION").exists():
+        cluster.base.mkdir(parents=True, exist_ok=True)
+        cluster.socket_dir.mkdir(exist_ok=True)
+        for p in (cluster.base, cluster.socket_dir):
+            _chown_to_postgres(p)
+        if cluster.data_dir.exists():
+            shutil.rmtree(cluster.data_dir)
+        _run_pg(
+            [
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(cluster.data_dir),
+                "-U",
+                SUPERUSER,
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        )
+        conf = cluster.data_dir / "postgresql.auto.conf"
+        lines = [f"{k} = '{v}'" for k, v in SERVER_SETTINGS.items()]
+        lines += [f"port = {cluster.port}", f"unix_socket_directories = '{cluster.socket_dir}'"]
+        with conf.open("a") as fh:
+            fh.write("\n".join(lines) + "\n")
+    if is_running(cluster):
+        return cluster
+    if _port_in_use(cluster.port):
+        raise DevDbError(
+            f"port {cluster.port} on 127.0.0.1 is taken by another server; "
+            "set PROMETHEUS_PGPORT to a free port or DATABASE_URL to use that server"
+        )
+    cluster.socket_dir.mkdir(exist_ok=True)
+    _chown_to_postgres(cluster.socket_dir)
+    if not cluster.log_file.exists():
+        cluster.log_file.touch()
+        _chown_to_postgres(cluster.log_file)
+    _run_pg(
+        [
+            str(PG_BIN / "pg_ctl"),
+            "start",
+            "-w",
+            "-t",
+            "60",
+            "-D",
+            str(cluster.data_dir),
+            "-l",
+            str(cluster.log_file),
+        ]
+    )
+    return cluster
+
+
+def stop_cluster(cluster: Cluster | None = None) -> bool:
+    """Stop the embedded cluster if it runs; True if it was stopped."""
+    cluster = cluster or default_cluster()
+    if not is_running(cluster):
+        return False
+    _run_pg([str(PG_BIN / "pg_ctl"), "stop", "-w", "-m", "fast", "-D", str(cluster.data_dir)])
+    return True
+
+
+def ensure_database(admin_url: str, dbname: str) -> bool:
+    """Create ``dbname`` if missing; True if it was created."""
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("select 1 from pg_database where datname = %s", (dbname,)).fetchone()
+        if exists:
+            return False
+        conn.execute(sql.SQL("create database {} template template0 encoding 'UTF8'").format(sql.Identifier(dbname)))
+        return True
+
+
+def drop_database(admin_url: str, dbname: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(dbname)))
+
+
+def with_dbname(url: str, dbname: str) -> str:
+    params = conninfo_to_dict(url)
+    params["dbname"] = dbname
+    return make_conninfo("", **{k: str(v) for k, v in params.items() if v is not None})
+
+
+def with_user(url: str, user: str) -> str:
+    params = conninfo_to_dict(url)
+    params["user"] = user
+    params.pop("password", None)
+    return make_conninfo("", **{k: str(v) for k, v in params.items() if v is not None})
+
+
+def database_url() -> str:
+    """The owner connection: DATABASE_URL if set, else the embedded cluster (started if needed)."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    cluster = ensure_cluster()
+    ensure_database(cluster.url("postgres"), DEFAULT_DB)
+    return cluster.url(DEFAULT_DB)
+
+
+def wait_ready(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with psycopg.connect(url, connect_timeout=3):
+                return
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pycore.devdb", description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["start", "stop", "status", "url"])
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "start":
+            print(database_url())
+        elif args.command == "stop":
+            print("stopped" if stop_cluster() else "not running")
+        elif args.command == "status":
+            c = default_cluster()
+            print(f"{'running' if is_running(c) else 'stopped'}: {c.data_dir} port {c.port}")
+        else:
+            print(os.environ.get("DATABASE_URL") or default_cluster().url())
+    except DevDbError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Set up a fresh Debian 12 machine for Prometheus v2, idempotently:
+#   1. system packages (PostgreSQL 15, pgTAP, sqitch, pg_prove) when any is missing;
+#   2. a project virtualenv (.venv) with pycore installed in editable mode, which
+#      compiles the Cython modules in pycore_ext/ (rebuilt only when sources change).
+# A second run changes nothing and takes about a second.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(postgresql-15 postgresql-15-pgtap sqitch libdbd-pg-perl libtap-parser-sourcehandler-pgtap-perl)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PYTHON" -m venv .venv
+  .venv/bin/python -m pip install -q --upgrade "pip>=24" >/dev/null
+fi
+
+# Reinstall only when the build inputs change.
+stamp=.venv/.prometheus-build
+digest=$(cat pyproject.toml setup.py pycore_ext/*.pyx pycore_ext/*.pxd | sha256sum | cut -c1-64)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ] || ! .venv/bin/python -c "import pycore_ext.copybuf" 2>/dev/null; then
+  echo "setup: installing pycore and compiling pycore_ext"
+  if ! .venv/bin/python -m pip install -e '.[test]' > .venv/pip.log 2>&1; then
+    tail -n 40 .venv/pip.log >&2
+    echo "setup: pip install failed (full log: .venv/pip.log)" >&2
+    exit 1
+  fi
+  .venv/bin/python -c "import pycore_ext.copybuf, pycore_ext.pricecsv"
+  echo "$digest" > "$stamp"
+fi
+echo "setup: ok"
