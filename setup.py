@@ -16,7 +16,7 @@ DIRECTIVES = {
     "embedsignature": True,
 }
 
-MODULES = ["copybuf", "pricecsv"]
+MODULES = ["copybuf", "pricecsv", "rowbuf", "timemachine", "simulator", "broker", "runner", "portfolio"]
 
 extensions = [
     Extension(f"pycore_ext.{name}", [f"pycore_ext/{name}.pyx"], extra_compile_args=["-O3"])

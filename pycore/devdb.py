@@ -255,6 +255,21 @@ def database_url() -> str:
     return cluster.url(DEFAULT_DB)
 
 
+def writer_url() -> str:
+    """The connection of the core and the workers (role pycore_writer).
+
+    ``PYCORE_DATABASE_URL`` when set; else, on the embedded cluster, the owner's
+    connection with the user switched to pycore_writer (local trust auth); else
+    ``DATABASE_URL`` itself (its user must hold pycore_writer's rights).
+    """
+    url = os.environ.get("PYCORE_DATABASE_URL")
+    if url:
+        return url
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    return with_user(database_url(), "pycore_writer")
+
+
 def wait_ready(url: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while True:

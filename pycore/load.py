@@ -388,7 +388,7 @@ class Loader:
             split = r.number("split_coef", positive=True)
             if dividend == 0 and split == 1:
                 raise r.fail("row has neither a dividend nor a split")
-            return (ticker, r.date("date"), dividend, split)
+            return (ticker, self.check_session(r, r.date("date")), dividend, split)
 
         self.load_small(name, "hist.corporate_actions", ["date", "ticker", "dividend", "split_coef"],
                         ["instrument_id", "ex_date", "dividend", "split_coef"], ["text", "date", "float8", "float8"], convert)

@@ -1,0 +1,6 @@
+-- Revert prometheus:functions/function_run_universe from pg
+begin;
+
+drop function core.run_universe(uuid, text, text, date[], jsonb);
+
+commit;

@@ -1,0 +1,133 @@
+"""Strategies: objects with ``target_positions_fn(date) -> {instrument_id: weight}``.
+
+``US_CORE_LONG_EQ`` (the seed's core long-only equity sleeve) is assembled from
+three engines:
+- Assessment (SQL, ``core.run_assessment``): 12-1 momentum, 60-day volatility and
+  a composite rank per instrument and decision date, from prices dated before it;
+- Universe (SQL, ``core.run_universe``): the liquid, priced, seasoned names;
+- Portfolio (compiled, ``pycore_ext.portfolio.build_weights``): top-K by score,
+  equal or inverse-volatility weights, name and sector caps.
+The SQL engines run once per backtest over all decision dates (set-based) and
+write ``runtime.instrument_scores`` and ``runtime.universe_members``; the
+strategy then serves each decision date from those rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import psycopg
+from psycopg.types.json import Jsonb
+
+from pycore.config import StrategyConfig
+from pycore_ext.portfolio import build_weights
+
+
+@dataclass
+class _Book:
+    names: list[str]
+    scores: np.ndarray
+    vols: np.ndarray
+    sectors: np.ndarray
+    universe_size: int
+    scored: int
+    regime: str | None = None
+
+
+class CoreLongEquity:
+    """US_CORE_LONG_EQ: momentum / low-volatility composite over a liquid universe."""
+
+    engine_name = "US_CORE_LONG_EQ"
+
+    def __init__(self, conn: psycopg.Connection[Any], run_id: uuid.UUID | None, cfg: StrategyConfig,
+                 decision_dates: list[dt.date], sectors: dict[str, str]) -> None:
+        self.cfg = cfg
+        self.run_id = run_id
+        market = cfg.market_id
+        conn.execute(
+            "select core.run_assessment(%s, %s, %s, %s::date[], %s)",
+            (run_id, cfg.strategy_id, market, decision_dates, Jsonb(cfg.assessment.model_dump())),
+        )
+        conn.execute(
+            "select core.run_universe(%s, %s, %s, %s::date[], %s)",
+            (run_id, cfg.strategy_id, market, decision_dates, Jsonb(cfg.universe.model_dump())),
+        )
+        rows = conn.execute(
+            """
+            select s.as_of_date, s.instrument_id, s.score, (s.alpha_components ->> 'volatility')::float8,
+                   coalesce(u.included, false)
+              from runtime.instrument_scores s
+              left join runtime.universe_members u
+                on u.run_id = s.run_id and u.as_of_date = s.as_of_date and u.entity_id = s.instrument_id
+             where s.run_id = %s
+             order by s.as_of_date, s.instrument_id
+            """,
+            (run_id,),
+        ).fetchall()
+        sector_codes = {s: k for k, s in enumerate(sorted(set(sectors.values())))}
+        universe_sizes = dict(
+            conn.execute(
+                "select as_of_date, count(*) filter (where included) from runtime.universe_members where run_id = %s group by 1",
+                (run_id,),
+            ).fetchall()
+        )
+        regimes: dict[dt.date, str] = {}
+        if cfg.portfolio.regime_scaling:
+            regimes = dict(
+                conn.execute(
+                    "select d, core.regime_as_of(d) from unnest(%s::date[]) d", (decision_dates,)
+                ).fetchall()
+            )
+        by_date: dict[dt.date, list[tuple[str, float, float]]] = {}
+        scored: dict[dt.date, int] = {}
+        for day, name, score, vol, included in rows:
+            scored[day] = scored.get(day, 0) + 1
+            if included:
+                by_date.setdefault(day, []).append((name, score, vol))
+        self.books: dict[dt.date, _Book] = {}
+        for day in decision_dates:
+            picks = by_date.get(day, [])
+            self.books[day] = _Book(
+                names=[p[0] for p in picks],
+                scores=np.array([p[1] for p in picks], dtype=np.float64),
+                vols=np.array([p[2] if p[2] is not None else np.nan for p in picks], dtype=np.float64),
+                sectors=np.array([sector_codes[sectors[p[0]]] for p in picks], dtype=np.int32),
+                universe_size=int(universe_sizes.get(day, 0)),
+                scored=scored.get(day, 0),
+                regime=regimes.get(day),
+            )
+
+    def target_positions_fn(self, day: dt.date) -> dict[str, float]:
+        book = self.books.get(day)
+        if book is None or not book.names:
+            return {}
+        p = self.cfg.portfolio
+        w = build_weights(book.scores, book.vols, book.sectors, p.top_k, p.weighting, p.max_weight, p.sector_cap)
+        scale = 1.0
+        if p.regime_scaling and book.regime is not None:
+            scale = p.regime_scaling.get(book.regime, 1.0)
+        return {book.names[k]: float(w[k]) * scale for k in range(len(book.names)) if w[k] > 0}
+
+    def decision_context(self, day: dt.date) -> dict[str, Any]:
+        book = self.books.get(day)
+        return {
+            "engine": self.engine_name,
+            "as_of_date": day.isoformat(),
+            "scores_run_id": str(self.run_id),
+            "universe_size": book.universe_size if book else 0,
+            "scored_instruments": book.scored if book else 0,
+            "regime": book.regime if book else None,
+        }
+
+
+STRATEGY_CLASSES: dict[str, type[CoreLongEquity]] = {"US_CORE_LONG_EQ": CoreLongEquity}
+
+
+def make_strategy(conn: psycopg.Connection[Any], run_id: uuid.UUID, cfg: StrategyConfig, decision_dates: list[dt.date],
+                  sectors: dict[str, str]) -> CoreLongEquity:
+    cls = STRATEGY_CLASSES.get(cfg.strategy_id, CoreLongEquity)
+    return cls(conn, run_id, cfg, decision_dates, sectors)

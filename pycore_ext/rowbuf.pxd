@@ -1,0 +1,31 @@
+# Contract of the typed row buffers: columnar, growable, numpy-readable, encoded to binary COPY.
+from libc.stdint cimport int32_t, int64_t
+
+from pycore_ext.copybuf cimport CopyBuffer
+
+cdef enum FieldKind:
+    F_I64 = 1          # int8 column
+    F_I64_NULL0 = 2    # int8, NULL when 0
+    F_F64 = 3          # float8 column
+    F_F64_NULLNAN = 4  # float8, NULL when NaN
+    F_I32 = 5          # int4 column
+    F_DATE = 6         # int32 days since 2000-01-01 -> date
+    F_TS = 7           # int64 microseconds since 2000-01-01 UTC -> timestamptz
+    F_ENUM = 8         # int32 code -> text from a tuple of labels (code -1 -> NULL)
+    F_CONST = 9        # the same bytes on every row (text, uuid, ...)
+    F_OBJ_TEXT = 10    # per-row Python str -> text (None -> NULL)
+    F_OBJ_JSONB = 11   # per-row Python str of JSON -> jsonb (None -> NULL)
+
+cdef class RowTable:
+    cdef readonly str name
+    cdef readonly Py_ssize_t n
+    cdef Py_ssize_t cap
+    cdef int ni64, nf64, ni32, nobj
+    cdef int64_t** i64
+    cdef double** f64
+    cdef int32_t** i32
+    cdef list obj
+    cdef dict index
+
+    cdef int _grow(self) except -1
+    cdef Py_ssize_t c_new_row(self) except -1
