@@ -54,6 +54,9 @@ class RunResult:
     rows: dict[str, int]
     timings: dict[str, float] = field(default_factory=dict)
     instrument_days: int = 0
+    writer: RunWriter | None = None
+    market_data: MarketData | None = None
+    strategy: Any = None
 
 
 def load_strategy_config(conn: psycopg.Connection[Any], strategy_id: str, overrides: dict[str, Any] | None) -> StrategyConfig:
@@ -97,6 +100,7 @@ def run_backtest(
     progress: ProgressFn | None = None,
     chunk_days: int = 252,
     strategy_factory: Callable[..., Any] | None = None,
+    keep_payloads: bool = False,
 ) -> RunResult:
     """Run a backtest end to end; returns its id, metrics and row counts."""
     validate_request(req)
@@ -123,7 +127,8 @@ def run_backtest(
         run_id, run_seq = run_row
         conn.commit()
         try:
-            result = _simulate(conn, req, cfg, md, run_id, run_seq, portfolio_id, progress, chunk_days, strategy_factory, timings)
+            result = _simulate(conn, req, cfg, md, run_id, run_seq, portfolio_id, progress, chunk_days, strategy_factory,
+                               timings, keep_payloads)
         except BaseException as exc:
             conn.rollback()
             purge_run(conn, run_id)
@@ -139,7 +144,7 @@ def run_backtest(
 
 def _simulate(conn: psycopg.Connection[Any], req: BacktestRequest, cfg: StrategyConfig, md: MarketData,
               run_id: uuid.UUID, run_seq: int, portfolio_id: str, progress: ProgressFn | None, chunk_days: int,
-              strategy_factory: Callable[..., Any] | None, timings: dict[str, float]) -> RunResult:
+              strategy_factory: Callable[..., Any] | None, timings: dict[str, float], keep_payloads: bool) -> RunResult:
     mask = rebalance_mask(md, cfg)
     decision_dates = [pg_to_date(int(md.dates[t])) for t in np.flatnonzero(mask)]
     t = time.perf_counter()
@@ -160,7 +165,7 @@ def _simulate(conn: psycopg.Connection[Any], req: BacktestRequest, cfg: Strategy
     runner = BacktestRunner(tm, sim, broker, buf, strategy, mask, config_json(cfg))
     ctx = RunContext(run_id=run_id, run_seq=run_seq, strategy_id=cfg.strategy_id, portfolio_id=portfolio_id,
                      market_id=cfg.market_id, instruments=md.instruments)
-    writer = RunWriter(ctx)
+    writer = RunWriter(ctx, keep_payloads=keep_payloads)
     sim_seconds = 0.0
     equity_rows: list[tuple[float, float]] = []
     total_days = tm.T - tm.t0
@@ -199,7 +204,7 @@ def _simulate(conn: psycopg.Connection[Any], req: BacktestRequest, cfg: Strategy
     )
     conn.commit()
     return RunResult(run_id=run_id, metrics=metrics, rows=dict(writer.stats.rows), timings=timings,
-                     instrument_days=md.instrument_days)
+                     instrument_days=md.instrument_days, writer=writer, market_data=md, strategy=strategy)
 
 
 def run_sleeve_backtest(strategy_id: str, start_date: dt.date | str, end_date: dt.date | str, market_ids: list[str] | str,

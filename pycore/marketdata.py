@@ -124,9 +124,10 @@ def load_market_data(
 
     params = {"names": names, "lo": lo, "hi": hi}
     q = sql.SQL(
-        "select array_position({names}::text[], p.instrument_id)::int4 - 1, (p.trade_date - date '2000-01-01')::int4, "
+        "select (n.k - 1)::int4, (p.trade_date - date '2000-01-01')::int4, "
         "p.open, p.high, p.low, p.close, p.adjusted_close, p.volume::float8 "
-        "from hist.prices_daily p where p.instrument_id = any({names}::text[]) and p.trade_date between {lo} and {hi}"
+        "from unnest({names}::text[]) with ordinality as n(instrument_id, k) "
+        "join hist.prices_daily p on p.instrument_id = n.instrument_id and p.trade_date between {lo} and {hi}"
     ).format(**{k: sql.Literal(v) for k, v in params.items()})
     rec = copy_fixed(conn, q, [("i", "i4"), ("d", "i4"), ("open", "f8"), ("high", "f8"), ("low", "f8"),
                                ("close", "f8"), ("adj_close", "f8"), ("volume", "f8")])
@@ -138,10 +139,10 @@ def load_market_data(
         a[rows, cols] = rec[f]
         arrays[f] = a
     qa = sql.SQL(
-        "select array_position({names}::text[], c.instrument_id)::int4 - 1, (c.ex_date - date '2000-01-01')::int4, "
-        "c.dividend, c.split_coef from hist.corporate_actions c join hist.trading_days d "
-        "on d.calendar = {cal} and d.trade_date = c.ex_date "
-        "where c.instrument_id = any({names}::text[]) and c.ex_date between {lo} and {hi}"
+        "select (n.k - 1)::int4, (c.ex_date - date '2000-01-01')::int4, c.dividend, c.split_coef "
+        "from unnest({names}::text[]) with ordinality as n(instrument_id, k) "
+        "join hist.corporate_actions c on c.instrument_id = n.instrument_id and c.ex_date between {lo} and {hi} "
+        "join hist.trading_days d on d.calendar = {cal} and d.trade_date = c.ex_date"
     ).format(cal=sql.Literal(calendar), **{k: sql.Literal(v) for k, v in params.items()})
     ca = copy_fixed(conn, qa, [("i", "i4"), ("d", "i4"), ("dividend", "f8"), ("split", "f8")])
     dividend = np.zeros((T, N))

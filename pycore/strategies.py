@@ -56,25 +56,26 @@ class CoreLongEquity:
             "select core.run_universe(%s, %s, %s, %s::date[], %s)",
             (run_id, cfg.strategy_id, market, decision_dates, Jsonb(cfg.universe.model_dump())),
         )
-        rows = conn.execute(
-            """
-            select s.as_of_date, s.instrument_id, s.score, (s.alpha_components ->> 'volatility')::float8,
-                   coalesce(u.included, false)
-              from runtime.instrument_scores s
-              left join runtime.universe_members u
-                on u.run_id = s.run_id and u.as_of_date = s.as_of_date and u.entity_id = s.instrument_id
-             where s.run_id = %s
-             order by s.as_of_date, s.instrument_id
-            """,
-            (run_id,),
-        ).fetchall()
-        sector_codes = {s: k for k, s in enumerate(sorted(set(sectors.values())))}
-        universe_sizes = dict(
-            conn.execute(
-                "select as_of_date, count(*) filter (where included) from runtime.universe_members where run_id = %s group by 1",
+        # two plain scans joined here: fresh rows have no statistics yet, and the
+        # planner's guess for a join of them can be a very slow nested loop
+        included = {
+            (day, name)
+            for day, name in conn.execute(
+                "select as_of_date, entity_id from runtime.universe_members where run_id = %s and included", (run_id,)
+            )
+        }
+        rows = [
+            (day, name, score, vol, (day, name) in included)
+            for day, name, score, vol in conn.execute(
+                "select as_of_date, instrument_id, score, (alpha_components ->> 'volatility')::float8 "
+                "from runtime.instrument_scores where run_id = %s order by as_of_date, instrument_id",
                 (run_id,),
-            ).fetchall()
-        )
+            )
+        ]
+        sector_codes = {s: k for k, s in enumerate(sorted(set(sectors.values())))}
+        universe_sizes: dict[dt.date, int] = {}
+        for day, _name in included:
+            universe_sizes[day] = universe_sizes.get(day, 0) + 1
         regimes: dict[dt.date, str] = {}
         if cfg.portfolio.regime_scaling:
             regimes = dict(

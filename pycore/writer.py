@@ -23,9 +23,6 @@ from pycore_ext.copybuf import CopyBuffer
 from pycore_ext.rowbuf import RowTable, encode
 from pycore_ext.simulator import REASONS, SIDES, STATUSES
 
-# (database column, kind, buffer column or constant)
-Field = tuple[str, str, Any]
-
 RUN_TABLES = (
     "runtime.decision_outcomes",
     "runtime.backtest_trades",
@@ -169,8 +166,10 @@ class WriteStats:
 class RunWriter:
     """Writes a run's buffers to runtime in chunks, in dependency order."""
 
-    def __init__(self, ctx: RunContext) -> None:
+    def __init__(self, ctx: RunContext, *, keep_payloads: bool = False) -> None:
         self.ctx = ctx
+        self.keep_payloads = keep_payloads
+        self.payloads: list[tuple[str, bytes]] = []
         self.specs = table_specs(ctx)
         self.stats = WriteStats()
         self._buf = CopyBuffer(1 << 22)
@@ -196,6 +195,8 @@ class RunWriter:
             self.stats.encode_seconds += time.perf_counter() - te
             with conn.cursor() as cur, cur.copy(self._statements[name]) as copy:
                 copy.write(payload)
+            if self.keep_payloads:
+                self.payloads.append((name, payload))
             self.stats.rows[table] = self.stats.rows.get(table, 0) + rows
             rt.clear()
             n += rows

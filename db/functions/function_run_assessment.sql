@@ -13,6 +13,9 @@ create function core.run_assessment(
 language sql
 volatile
 set search_path = ''
+-- the planner cannot see how many decision dates come in (an array parameter):
+-- bulk hash joins, never a nested loop over millions of price rows
+set enable_nestloop = off
 as $$
   with params as (
     select coalesce((p_params ->> 'momentum_lookback_days')::int, 252) as lb,
@@ -47,18 +50,35 @@ as $$
       join hist.instruments i on i.instrument_id = r.instrument_id and i.market_id = p_market_id
      where r.trade_date between (select lo from hist_window) and (select hi from hist_window)
   ),
-  feats as (
-    select px.instrument_id, px.trade_date,
-           px.adjusted_close,
-           lag(px.adjusted_close, coalesce((p_params ->> 'momentum_skip_days')::int, 21)) over w as px_recent,
-           lag(px.adjusted_close, coalesce((p_params ->> 'momentum_lookback_days')::int, 252)) over w as px_start,
-           stddev_samp(px.ret) over (w rows between coalesce((p_params ->> 'volatility_window_days')::int, 60) - 1 preceding
-                                     and current row) as vol,
-           count(px.ret) over (w rows between coalesce((p_params ->> 'volatility_window_days')::int, 60) - 1 preceding
-                               and current row) as nret,
-           stddev_samp(px.ret) over (w rows between 19 preceding and current row) as vol20
+  running as (
+    -- running sums per instrument: moving-window statistics below are differences
+    -- of them (O(n); PostgreSQL has no inverse transition for float8 aggregates, so a
+    -- ROWS frame would re-aggregate the whole window on every row)
+    select px.instrument_id, px.trade_date, px.adjusted_close,
+           sum(coalesce(px.ret, 0)) over w as s1,
+           sum(coalesce(px.ret, 0) ^ 2) over w as s2,
+           count(px.ret) over w as cnt
       from px
-    window w as (partition by px.instrument_id order by px.trade_date)
+    window w as (partition by px.instrument_id order by px.trade_date rows between unbounded preceding and current row)
+  ),
+  feats as (
+    select r.instrument_id, r.trade_date,
+           lag(r.adjusted_close, (select skip from params)) over w as px_recent,
+           lag(r.adjusted_close, (select lb from params)) over w as px_start,
+           r.s1 - coalesce(lag(r.s1, (select vw from params)) over w, 0) as ws1,
+           r.s2 - coalesce(lag(r.s2, (select vw from params)) over w, 0) as ws2,
+           r.cnt - coalesce(lag(r.cnt, (select vw from params)) over w, 0) as nret,
+           r.s1 - coalesce(lag(r.s1, 20) over w, 0) as ws1_20,
+           r.s2 - coalesce(lag(r.s2, 20) over w, 0) as ws2_20,
+           r.cnt - coalesce(lag(r.cnt, 20) over w, 0) as nret_20
+      from running r
+    window w as (partition by r.instrument_id order by r.trade_date)
+  ),
+  stats as (
+    select f.*,
+           case when f.nret > 1 then sqrt(greatest(f.ws2 - f.ws1 ^ 2 / f.nret, 0) / (f.nret - 1)) end as vol,
+           case when f.nret_20 > 1 then sqrt(greatest(f.ws2_20 - f.ws1_20 ^ 2 / f.nret_20, 0) / (f.nret_20 - 1)) end as vol20
+      from feats f
   ),
   at_signal as (
     select d.as_of_date, f.instrument_id,
@@ -67,7 +87,7 @@ as $$
            f.vol20 * sqrt(252) as volatility_20d,
            f.nret::float8 / (select vw from params) as coverage
       from decisions d
-      join feats f on f.trade_date = d.signal_date
+      join stats f on f.trade_date = d.signal_date
      where f.px_start is not null and f.px_recent is not null and f.vol is not null
        and f.nret >= 0.75 * (select vw from params)
   ),

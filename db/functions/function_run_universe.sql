@@ -44,12 +44,20 @@ as $$
       join hist.instruments i on i.instrument_id = p.instrument_id and i.market_id = p_market_id
      where p.trade_date between (select lo from hist_window) and (select hi from hist_window)
   ),
-  feats as (
+  running as (
     select px.instrument_id, px.trade_date, px.close,
-           avg(px.dollar_volume) over (partition by px.instrument_id order by px.trade_date
-                                       rows between coalesce((p_params ->> 'liquidity_window_days')::int, 60) - 1 preceding
-                                       and current row) as adv
+           sum(px.dollar_volume) over (partition by px.instrument_id order by px.trade_date
+                                       rows between unbounded preceding and current row) as cdv,
+           row_number() over (partition by px.instrument_id order by px.trade_date) as n
       from px
+  ),
+  feats as (
+    -- average dollar volume over the window, as a difference of running sums (O(n))
+    select r.instrument_id, r.trade_date, r.close,
+           (r.cdv - coalesce(lag(r.cdv, (select lw from params)) over w, 0))
+             / least(r.n, (select lw from params)) as adv
+      from running r
+    window w as (partition by r.instrument_id order by r.trade_date)
   ),
   ords as (
     select t.trade_date, row_number() over (order by t.trade_date) as ord
