@@ -36,7 +36,7 @@ def run(scratch: str = SCRATCH_DB) -> int:
     prove = shutil.which("pg_prove")
     if prove is None:
         raise DeployError("pg_prove is not installed; run scripts/setup.sh")
-    res = subprocess.run([prove, "--recurse", "--failures", "db/tests"], cwd=project_root(), env=libpq_env(url), check=False)
+    res = subprocess.run([prove, "--recurse", "--ext", ".sql", "--failures", "db/tests"], cwd=project_root(), env=libpq_env(url), check=False)
     if res.returncode == 0:
         drop_database(admin_url, scratch)
     else:

@@ -8,6 +8,7 @@ how to look at it. Every step is idempotent.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from typing import Any
@@ -15,10 +16,16 @@ from typing import Any
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
+from pycore.backtest import BacktestError, format_metrics, run_backtest
+from pycore.config import BacktestRequest, ConfigError
 from pycore.deploy import DeployError, deploy
-from pycore.devdb import DevDbError, database_url, stop_cluster
+from pycore.devdb import DevDbError, database_url, stop_cluster, writer_url
+from pycore.marketdata import MarketDataError
 from pycore.load import LoadError, default_data_dir, load
 from pycore_ext.pricecsv import CsvRowError
+
+SEED_EXAMPLE = BacktestRequest(strategy_id="US_CORE_LONG_EQ", start_date=dt.date(2023, 1, 1), end_date=dt.date(2024, 1, 1),
+                               market_ids=("US_EQ",))
 
 SUMMARY_SQL = """
 select 'instruments' as what, count(*)::text as n,
@@ -88,6 +95,13 @@ def up() -> int:
     for line in report.lines():
         print("  " + line)
     print_summary(url)
+    print("\nBacktest: US_CORE_LONG_EQ 2023-01-01 .. 2024-01-01 on US_EQ (the seed's example)")
+    res = run_backtest(SEED_EXAMPLE, url=writer_url())
+    print(f"  run_id: {res.run_id}")
+    print(format_metrics(res.metrics))
+    print(f"  rows written: {sum(res.rows.values()):,} in {res.timings['total']:.1f} s")
+    print(f"  psql:  select date, equity_curve_value, drawdown from runtime.backtest_daily_equity where run_id = '{res.run_id}' order by date;")
+    print(f"  cli:   python -m pycore.backtest show {res.run_id}")
     return 0
 
 
@@ -112,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except CsvRowError as exc:
         print(f"error: load stopped, nothing was loaded: {exc}", file=sys.stderr)
-    except (DevDbError, DeployError, LoadError) as exc:
+    except (DevDbError, DeployError, LoadError, BacktestError, ConfigError, MarketDataError) as exc:
         print(f"error: {exc}", file=sys.stderr)
     except psycopg.Error as exc:
         print(f"error: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}", file=sys.stderr)

@@ -79,3 +79,4 @@ def test_main_job_is_idempotent(loaded_db: str) -> None:
     assert "hist.prices_daily                0       3           0" in res.stdout
     assert "names fully priced in 2023" in res.stdout and " 468 " in res.stdout
     assert "psql" in res.stdout
+    assert "run_id:" in res.stdout and "sharpe" in res.stdout, "the main job runs the seed example backtest"

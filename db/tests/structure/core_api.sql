@@ -1,0 +1,21 @@
+-- Schemas core and api: api holds no tables (only views and functions); core is private.
+begin;
+select plan(6);
+
+-- TEST: the four schemas of the design exist
+select schemas_are(array['public', 'hist', 'runtime', 'core', 'api', 'sqitch'], 'exactly the designed schemas (plus public and sqitch''s registry)');
+-- TEST: api is the HTTP surface, so it has no tables
+select tables_are('api', array[]::name[], 'api has no tables');
+-- TEST: every api view and function has a comment (it becomes the OpenAPI text)
+select is((select count(*)::int from pg_class c where c.relnamespace = 'api'::regnamespace and c.relkind in ('v', 'm')
+            and obj_description(c.oid, 'pg_class') is null), 0, 'every api view has a comment');
+select is((select count(*)::int from pg_proc p where p.pronamespace = 'api'::regnamespace
+            and obj_description(p.oid, 'pg_proc') is null), 0, 'every api function has a comment');
+-- TEST: the engines are in core with a fixed search_path
+select has_function('core', 'run_assessment', array['uuid', 'text', 'text', 'date[]', 'jsonb'], 'core.run_assessment exists');
+select is((select count(*)::int from pg_proc p where p.pronamespace = 'core'::regnamespace
+            and not exists (select 1 from unnest(coalesce(p.proconfig, '{}')) c where c like 'search_path=%')), 0,
+          'every core function pins its search_path');
+
+select * from finish();
+rollback;
