@@ -185,6 +185,11 @@ def _simulate(conn: psycopg.Connection[Any], req: BacktestRequest, cfg: Strategy
             progress((runner.next_day - tm.t0) / total_days, tm.date_at(runner.next_day - 1), runner.next_day - tm.t0)
     timings["simulate"] = sim_seconds
     timings["write"] = writer.stats.seconds
+    t = time.perf_counter()
+    conn.execute("select core.run_risk_reports(%s)", (run_id,))
+    conn.execute("select core.run_decision_outcomes(%s, %s)", (run_id, [5, 21, 63]))
+    conn.commit()
+    timings["risk_and_outcomes"] = time.perf_counter() - t
     stats = conn.execute(
         "select coalesce(sum(size * price), 0), count(*), count(*) filter (where direction = 'SELL'), "
         "count(*) filter (where direction = 'SELL' and realized_pnl > 0) from runtime.backtest_trades where run_id = %s",

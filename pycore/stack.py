@@ -20,6 +20,7 @@ from pycore.backtest import BacktestError, format_metrics, run_backtest
 from pycore.config import BacktestRequest, ConfigError
 from pycore.deploy import DeployError, deploy
 from pycore.devdb import DevDbError, database_url, stop_cluster, writer_url
+from pycore.engines import refresh_market_state
 from pycore.marketdata import MarketDataError
 from pycore.load import LoadError, default_data_dir, load
 from pycore_ext.pricecsv import CsvRowError
@@ -94,6 +95,10 @@ def up() -> int:
     print("market data:")
     for line in report.lines():
         print("  " + line)
+    with psycopg.connect(url) as conn:
+        engines = refresh_market_state(conn)
+    print("market state engines (regimes, stability, fragility): " + (
+        ", ".join(f"{fn} {n:,} rows in {sec:.1f} s" for fn, (n, sec) in engines.items()) or "up to date"))
     print_summary(url)
     print("\nBacktest: US_CORE_LONG_EQ 2023-01-01 .. 2024-01-01 on US_EQ (the seed's example)")
     res = run_backtest(SEED_EXAMPLE, url=writer_url())

@@ -26,6 +26,7 @@ import pytest
 from psycopg import sql
 
 from pycore import deploy, devdb
+from pycore.engines import refresh_market_state
 from pycore.load import default_data_dir, load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,6 +104,8 @@ def fresh_db(pg_server: str, template_db: str) -> Iterator[str]:
 def loaded_db(pg_server: str, template_db: str) -> Iterator[str]:
     url = create_db(pg_server, template=dbname_of(template_db))
     load(url, default_data_dir())
+    with psycopg.connect(url) as conn:
+        refresh_market_state(conn)
     yield url
     devdb.drop_database(pg_server, dbname_of(url))
 

@@ -1,0 +1,139 @@
+-- Deploy prometheus:functions/function_run_risk_reports to pg
+-- Portfolio risk reports for every rebalance date of a run.
+begin;
+
+create function core.run_risk_reports(p_run_id uuid, p_window int default 252)
+returns integer
+language sql
+volatile
+set search_path = ''
+set enable_nestloop = off
+as $$
+  with run as (
+    select b.run_id, b.run_seq, b.portfolio_id, b.mode from runtime.backtest_runs b where b.run_id = p_run_id
+  ),
+  dates as (
+    -- rebalance dates, with their equity and the sessions of the trailing window
+    select t.as_of_date, e.equity_curve_value as equity, e.cash, e.gross_exposure, e.net_exposure,
+           (select min(d) from (select d.trade_date as d from hist.trading_days d
+                                 where d.calendar = 'XNYS' and d.trade_date <= t.as_of_date
+                                 order by d.trade_date desc limit p_window) w) as window_start,
+           (select min(e2.drawdown) from runtime.backtest_daily_equity e2
+             where e2.run_id = p_run_id and e2.date <= t.as_of_date) as max_drawdown_to_date
+      from runtime.target_portfolios t
+      join runtime.backtest_daily_equity e on e.run_id = t.run_id and e.date = t.as_of_date
+     where t.run_id = p_run_id
+  ),
+  holdings as (
+    select d.as_of_date, p.instrument_id, p.market_value, p.market_value / d.equity as w, i.gics_sector
+      from dates d
+      join runtime.positions_snapshots p on p.run_id = p_run_id and p.as_of_date = d.as_of_date
+      join hist.instruments i on i.instrument_id = p.instrument_id
+  ),
+  port as (
+    -- the trailing returns of today's holdings (historical simulation on current weights)
+    select d.as_of_date, r.trade_date, sum(h.w * coalesce(r.ret, 0)) as rp
+      from dates d
+      join holdings h on h.as_of_date = d.as_of_date
+      join hist.daily_returns r on r.instrument_id = h.instrument_id and r.trade_date > d.window_start and r.trade_date <= d.as_of_date
+     group by 1, 2
+  ),
+  spx as (
+    select l.trade_date, l.close / lag(l.close) over (order by l.trade_date) - 1 as mret
+      from hist.index_levels l where l.index_id = 'SPX'
+  ),
+  ranked as (
+    select p.*, row_number() over (partition by p.as_of_date order by p.rp) as k, count(*) over (partition by p.as_of_date) as n
+      from port p
+  ),
+  stats as (
+    select r.as_of_date, count(*) as n,
+           stddev_samp(r.rp) * sqrt(252) as volatility,
+           percentile_cont(0.05) within group (order by r.rp) as var_95,
+           percentile_cont(0.01) within group (order by r.rp) as var_99,
+           avg(r.rp) filter (where r.k <= floor((r.n - 1) * 0.05) + 1) as es_95,
+           avg(r.rp) filter (where r.k <= floor((r.n - 1) * 0.01) + 1) as es_99,
+           regr_slope(r.rp, s.mret) as beta,
+           regr_slope(r.rp - f.rf, f.mkt_rf) as beta_mkt_rf,
+           regr_slope(r.rp - f.rf, f.smb) as beta_smb,
+           regr_slope(r.rp - f.rf, f.hml) as beta_hml,
+           regr_slope(r.rp - f.rf, f.rmw) as beta_rmw,
+           regr_slope(r.rp - f.rf, f.cma) as beta_cma,
+           count(f.trade_date) as factor_days
+      from ranked r
+      left join spx s on s.trade_date = r.trade_date
+      left join hist.factor_returns_daily f on f.model = 'FF5' and f.trade_date = r.trade_date
+     group by r.as_of_date
+  ),
+  sectors as (
+    select h.as_of_date, jsonb_object_agg(h.gics_sector, jsonb_build_object('gross', h.gross, 'net', h.net)) as by_sector
+      from (select as_of_date, gics_sector, sum(abs(w)) as gross, sum(w) as net from holdings group by 1, 2) h
+     group by 1
+  ),
+  scen as (
+    select * from (values
+      ('GFC_2008', date '2008-09-01', date '2008-10-31'),
+      ('US_DOWNGRADE_2011', date '2011-07-29', date '2011-08-31'),
+      ('CHINA_DEVALUATION_2015', date '2015-08-10', date '2015-08-31'),
+      ('Q4_2018', date '2018-09-28', date '2018-12-24'),
+      ('COVID_2020', date '2020-02-19', date '2020-03-23')
+    ) v(name, start_date, end_date)
+  ),
+  scen_px as (
+    -- each holding's return over each window (close before the window to its end); names without
+    -- data then take the S&P 500's return, and are counted as proxied
+    select h.as_of_date, s.name, h.instrument_id, h.market_value,
+           (select p2.adjusted_close from hist.prices_daily p2 where p2.instrument_id = h.instrument_id and p2.trade_date <= s.end_date order by p2.trade_date desc limit 1)
+             / nullif((select p1.adjusted_close from hist.prices_daily p1 where p1.instrument_id = h.instrument_id and p1.trade_date < s.start_date
+                        and p1.trade_date >= s.start_date - 10 order by p1.trade_date desc limit 1), 0) - 1 as ret,
+           (select l2.close from hist.index_levels l2 where l2.index_id = 'SPX' and l2.trade_date <= s.end_date order by l2.trade_date desc limit 1)
+             / (select l1.close from hist.index_levels l1 where l1.index_id = 'SPX' and l1.trade_date < s.start_date order by l1.trade_date desc limit 1) - 1 as mret
+      from holdings h cross join scen s
+  ),
+  scen_pnl as (
+    select x.as_of_date,
+           jsonb_object_agg(x.name, jsonb_build_object('pnl', x.pnl, 'return', x.pnl / d.equity, 'proxied_names', x.proxied,
+                                                       'window', x.win)) as hist_scen
+      from (select sp.as_of_date, sp.name, sum(sp.market_value * coalesce(sp.ret, sp.mret)) as pnl,
+                   count(*) filter (where sp.ret is null) as proxied,
+                   (select s.start_date::text || '..' || s.end_date::text from scen s where s.name = sp.name) as win
+              from scen_px sp group by 1, 2) x
+      join dates d on d.as_of_date = x.as_of_date
+     group by x.as_of_date
+  ),
+  ins as (
+    insert into runtime.portfolio_risk_reports
+      (report_id, run_id, mode, portfolio_id, as_of_date, portfolio_value, cash, net_exposure, gross_exposure, leverage,
+       risk_metrics, scenario_pnl, exposures_by_sector, exposures_by_factor, metadata)
+    select (select run_seq from run) * 4294967296 + row_number() over (order by d.as_of_date),
+           p_run_id, (select mode from run), (select portfolio_id from run), d.as_of_date, d.equity, d.cash,
+           d.net_exposure, d.gross_exposure, d.gross_exposure,
+           jsonb_build_object('volatility', s.volatility, 'var_95', s.var_95, 'var_99', s.var_99, 'es_95', s.es_95,
+                              'es_99', s.es_99, 'max_drawdown', d.max_drawdown_to_date, 'beta', s.beta,
+                              'observations', s.n, 'horizon_days', 1,
+                              'conventions', 'historical simulation of current weights over the trailing window; simple returns; volatility = stddev(ddof=1) * sqrt(252); VaR = linear-interpolated percentile (negative = loss); ES = mean of the k+1 worst, k = floor((n-1) * alpha)'),
+           coalesce(sc.hist_scen, '{}'::jsonb)
+             || jsonb_build_object('MARKET_DOWN_10', jsonb_build_object('pnl', d.equity * s.beta * -0.10, 'return', s.beta * -0.10),
+                                   'MARKET_DOWN_20', jsonb_build_object('pnl', d.equity * s.beta * -0.20, 'return', s.beta * -0.20),
+                                   'SIZE_DOWN_5', jsonb_build_object('pnl', d.equity * coalesce(s.beta_smb, 0) * -0.05, 'return', coalesce(s.beta_smb, 0) * -0.05),
+                                   'VALUE_DOWN_5', jsonb_build_object('pnl', d.equity * coalesce(s.beta_hml, 0) * -0.05, 'return', coalesce(s.beta_hml, 0) * -0.05)),
+           coalesce(se.by_sector, '{}'::jsonb),
+           jsonb_build_object('model', 'FF5', 'method', 'univariate betas of excess returns over the trailing window',
+                              'observations', s.factor_days, 'mkt_rf', s.beta_mkt_rf, 'smb', s.beta_smb, 'hml', s.beta_hml,
+                              'rmw', s.beta_rmw, 'cma', s.beta_cma),
+           jsonb_build_object('window_sessions', p_window, 'holdings', (select count(*) from holdings h where h.as_of_date = d.as_of_date))
+      from dates d
+      join stats s on s.as_of_date = d.as_of_date
+      left join sectors se on se.as_of_date = d.as_of_date
+      left join scen_pnl sc on sc.as_of_date = d.as_of_date
+    returning 1
+  )
+  select count(*)::int from ins;
+$$;
+
+comment on function core.run_risk_reports(uuid, int) is
+'Portfolio risk reports of a run, one per rebalance date, from the positions at that close and hist returns over the trailing p_window sessions (historical simulation of current weights): annualized volatility, historical VaR and expected shortfall at 95% and 99% (1-day; empyrical conventions), max drawdown to date, beta to the S&P 500, GICS sector exposures (gross and net), univariate Fama-French betas, and scenario P&L (five historical stress windows replayed on today''s holdings, and factor shocks). Returns the row count.';
+
+grant execute on function core.run_risk_reports(uuid, int) to pycore_writer;
+
+commit;

@@ -1,0 +1,105 @@
+-- Deploy prometheus:functions/function_run_stability to pg
+-- Stability engine: per session, market-wide stability components and a score in [0, 1].
+begin;
+
+create function core.run_stability(p_market_id text default 'US_EQ', p_from date default '1990-01-01', p_to date default '2100-01-01')
+returns integer
+language sql
+volatile
+set search_path = ''
+as $$
+  with rets as (
+    select r.instrument_id, r.trade_date, r.ret, r.adjusted_close
+      from hist.daily_returns r
+      join hist.instruments i on i.instrument_id = r.instrument_id and i.market_id = p_market_id
+  ),
+  running as (
+    -- running sums per instrument; 63-day and 200-day windows are their differences (O(n))
+    select r.instrument_id, r.trade_date, r.ret, r.adjusted_close,
+           sum(coalesce(r.ret, 0)) over w as s1, sum(coalesce(r.ret, 0) ^ 2) over w as s2, count(r.ret) over w as c,
+           sum(r.adjusted_close) over w as sp, row_number() over w as n
+      from rets r
+    window w as (partition by r.instrument_id order by r.trade_date rows between unbounded preceding and current row)
+  ),
+  windows as (
+    select r.trade_date, r.ret, r.adjusted_close,
+           r.s1 - coalesce(lag(r.s1, 63) over w, 0) as w1,
+           r.s2 - coalesce(lag(r.s2, 63) over w, 0) as w2,
+           r.c - coalesce(lag(r.c, 63) over w, 0) as wc,
+           case when r.n >= 200 then (r.sp - coalesce(lag(r.sp, 200) over w, 0)) / 200 end as ma200
+      from running r
+    window w as (partition by r.instrument_id order by r.trade_date)
+  ),
+  per_inst as (
+    select w.trade_date, w.ret, w.adjusted_close, w.ma200,
+           case when w.wc >= 50 then sqrt(greatest(w.w2 - w.w1 ^ 2 / w.wc, 0) / (w.wc - 1)) end as sigma
+      from windows w
+  ),
+  per_date as (
+    select p.trade_date,
+           avg(p.ret) as rp,
+           stddev_samp(p.ret) as dispersion,
+           count(p.sigma) as n_sigma, sum(p.sigma) as s_sigma, sum(p.sigma ^ 2) as s_sigma2,
+           avg(case when p.ma200 is null then null when p.adjusted_close > p.ma200 then 1.0 else 0.0 end) as breadth,
+           count(*) as n
+      from per_inst p
+     group by p.trade_date
+  ),
+  market as (
+    select d.*,
+           stddev_samp(d.rp) over (order by d.trade_date rows between 62 preceding and current row) as sigma_p,
+           avg(d.dispersion) over (order by d.trade_date rows between 20 preceding and current row) as dispersion_21d,
+           count(*) over (order by d.trade_date rows between 62 preceding and current row) as n_days,
+           ln(v.close / lag(v.close) over (order by d.trade_date)) as dlvix
+      from per_date d
+      left join hist.vix_daily v on v.trade_date = d.trade_date
+  ),
+  comps as (
+    select m.trade_date, m.n, m.breadth, m.dispersion_21d,
+           -- average pairwise correlation of the equal-weight market over 63 sessions:
+           -- (var_p - sum w^2 s_i^2) / ((sum w s_i)^2 - sum w^2 s_i^2), w = 1/n
+           case when m.n_sigma > 10 and m.n_days = 63 then
+             (m.sigma_p ^ 2 - m.s_sigma2 / m.n_sigma ^ 2) / nullif((m.s_sigma / m.n_sigma) ^ 2 - m.s_sigma2 / m.n_sigma ^ 2, 0)
+           end as avg_corr,
+           stddev_samp(m.dlvix) over (order by m.trade_date rows between 20 preceding and current row) as vol_of_vol
+      from market m
+  ),
+  scored as (
+    select c.*,
+           least(1.0, greatest(0.0, (c.avg_corr - 0.2) / 0.5)) as corr_stress,
+           least(1.0, greatest(0.0, (c.dispersion_21d - 0.01) / 0.03)) as dispersion_stress,
+           1 - c.breadth as breadth_stress,
+           least(1.0, greatest(0.0, (c.vol_of_vol - 0.04) / 0.11)) as vov_stress
+      from comps c
+     where c.avg_corr is not null and c.breadth is not null and c.vol_of_vol is not null
+       and c.trade_date between p_from and p_to
+  ),
+  del as (
+    delete from runtime.stability_vectors s
+     where s.run_id is null and s.model_id = 'STAB_V1' and s.entity_type = 'MARKET' and s.entity_id = p_market_id
+       and s.as_of_date between p_from and p_to
+    returning 1
+  ),
+  ins as (
+    insert into runtime.stability_vectors (entity_type, entity_id, as_of_date, vector_components, overall_score, metadata, model_id)
+    select 'MARKET', p_market_id, s.trade_date,
+           jsonb_build_object('avg_pairwise_correlation_63d', s.avg_corr, 'dispersion_21d', s.dispersion_21d,
+                              'breadth_above_ma200', s.breadth, 'vix_vol_of_vol_21d', s.vol_of_vol,
+                              'correlation_stress', s.corr_stress, 'dispersion_stress', s.dispersion_stress,
+                              'breadth_stress', s.breadth_stress, 'vol_of_vol_stress', s.vov_stress, 'instruments', s.n),
+           1 - (s.corr_stress + s.dispersion_stress + s.breadth_stress + s.vov_stress) / 4,
+           jsonb_build_object('score', '1 - mean of the four stresses, each mapped linearly to [0, 1]'),
+           'STAB_V1'
+      from scored s
+     where (select count(*) from del) >= 0
+    returning 1
+  )
+  select count(*)::int from ins;
+$$;
+
+comment on function core.run_stability(text, date, date) is
+'Stability engine (model STAB_V1), market-wide, per session: average pairwise correlation of daily returns over 63 sessions (from the variance of the equal-weight market and the single-name volatilities), cross-sectional dispersion (21-session mean), breadth (share of names above their 200-day average) and the volatility of VIX (21 sessions of log changes). Each maps linearly to a stress in [0, 1]; overall_score = 1 - their mean (1 = most stable). Replaces the market-wide rows of the range; returns the row count.';
+
+grant execute on function core.run_stability(text, date, date) to pycore_writer;
+
+commit;

@@ -1,0 +1,6 @@
+-- Revert prometheus:views/view_api_regime_history from pg
+begin;
+
+drop view api.regime_history;
+
+commit;

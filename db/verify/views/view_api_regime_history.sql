@@ -1,0 +1,2 @@
+-- Verify prometheus:views/view_api_regime_history on pg
+select * from api.regime_history where false;

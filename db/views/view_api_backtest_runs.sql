@@ -1,0 +1,31 @@
+-- Deploy prometheus:views/view_api_backtest_runs to pg
+begin;
+
+create view api.backtest_runs as
+select b.run_id, b.strategy_id, b.portfolio_id, b.mode, b.market_ids, b.start_date, b.end_date, b.status, b.error,
+       b.created_at, b.started_at, b.finished_at,
+       (b.metrics_json ->> 'progress')::float8 as progress,
+       (b.metrics_json ->> 'cumulative_return')::float8 as cumulative_return,
+       (b.metrics_json ->> 'cagr')::float8 as cagr,
+       (b.metrics_json ->> 'annual_volatility')::float8 as annual_volatility,
+       (b.metrics_json ->> 'sharpe')::float8 as sharpe,
+       (b.metrics_json ->> 'sortino')::float8 as sortino,
+       (b.metrics_json ->> 'max_drawdown')::float8 as max_drawdown,
+       (b.metrics_json ->> 'calmar')::float8 as calmar,
+       (b.metrics_json ->> 'annual_turnover')::float8 as annual_turnover,
+       (b.metrics_json ->> 'trade_count')::int as trade_count,
+       (b.metrics_json ->> 'hit_rate')::float8 as hit_rate,
+       (b.metrics_json ->> 'final_equity')::float8 as final_equity,
+       (b.metrics_json ->> 'days')::int as days,
+       b.config_json, b.metrics_json
+  from runtime.backtest_runs b;
+
+comment on view api.backtest_runs is 'Backtest runs with their metrics flattened (empyrical conventions: simple daily returns, 252 days, ddof=1). progress is set while a run is RUNNING. Filter with run_id=eq.<uuid>, strategy_id=eq.<id>, status=eq.SUCCEEDED; order=created_at.desc.';
+comment on column api.backtest_runs.run_id is 'Run identifier (UUID).';
+comment on column api.backtest_runs.cagr is 'Compound annual growth rate (fraction).';
+comment on column api.backtest_runs.sharpe is 'Annualized Sharpe ratio, risk-free 0.';
+comment on column api.backtest_runs.max_drawdown is 'Maximum drawdown (fraction, <= 0).';
+
+notify pgrst, 'reload schema';
+
+commit;
