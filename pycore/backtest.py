@@ -3,6 +3,7 @@
     python -m pycore.backtest run US_CORE_LONG_EQ 2023-01-01 2024-01-01 US_EQ [--config FILE] [--portfolio-id ID]
     python -m pycore.backtest list
     python -m pycore.backtest show RUN_ID
+    python -m pycore.backtest report RUN_ID [--out FILE]
 
 A run validates everything first (dates, market, strategy config) and writes
 nothing when the input is bad. It then registers the run, runs the SQL engines,
@@ -33,6 +34,7 @@ from pycore.config import BacktestRequest, ConfigError, StrategyConfig, config_j
 from pycore.devdb import DevDbError, writer_url
 from pycore.marketdata import MarketData, MarketDataError, load_market_data
 from pycore.metrics import compute_metrics
+from pycore.report import ReportError, write_report
 from pycore.strategies import make_strategy
 from pycore.writer import RunContext, RunWriter, purge_run
 from pycore_ext.broker import BacktestBroker, RunBuffers
@@ -287,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("list", help="list runs")
     show = sub.add_parser("show", help="show one run")
     show.add_argument("run_id")
+    report = sub.add_parser("report", help="write the analyst tear sheet of a run (HTML)")
+    report.add_argument("run_id")
+    report.add_argument("--out", type=Path, help="output file (default: tearsheet-RUN_ID.html)")
     args = parser.parse_args(argv)
     try:
         if args.command == "run":
@@ -324,6 +329,11 @@ def main(argv: list[str] | None = None) -> int:
                 run_uuid = uuid.UUID(args.run_id)
             except ValueError:
                 raise BacktestError(f"{args.run_id!r} is not a run id (a UUID)") from None
+            if args.command == "report":
+                out = args.out or Path(f"tearsheet-{run_uuid}.html")
+                write_report(conn, run_uuid, out)
+                print(f"tear sheet: {out.resolve()}")
+                return 0
             row = conn.execute(
                 "select strategy_id, start_date, end_date, status, error, metrics_json, config_json "
                 "from runtime.backtest_runs where run_id = %s", (run_uuid,)
@@ -335,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"error: {row[4]}")
             print(format_metrics(row[5] or {}))
             return 0
-    except (BacktestError, ConfigError, MarketDataError, DevDbError) as exc:
+    except (BacktestError, ConfigError, MarketDataError, DevDbError, ReportError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except psycopg.Error as exc:

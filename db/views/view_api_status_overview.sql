@@ -19,16 +19,16 @@ select p.portfolio_id, r.run_id, r.strategy_id, r.mode, last.date as as_of_date,
        last.gross_exposure, last.net_exposure, last.drawdown,
        stab.overall_score as global_stability,
        reg.regime_label as regime,
-       jsonb_strip_nulls(jsonb_build_array(
-         case when last.drawdown <= -0.15 then jsonb_build_object('kind', 'DRAWDOWN', 'severity', 'HIGH',
-              'message', format('drawdown %s%% is beyond the -15%% limit', round((last.drawdown * 100)::numeric, 1))) end,
-         case when last.daily_return < risk.var_95 then jsonb_build_object('kind', 'VAR_BREACH', 'severity', 'MEDIUM',
-              'message', format('day return %s%% below the 95%% VaR %s%%', round((last.daily_return * 100)::numeric, 2), round((risk.var_95 * 100)::numeric, 2))) end,
-         case when frag.n > 0 then jsonb_build_object('kind', 'FRAGILE_HOLDINGS', 'severity', 'MEDIUM',
-              'message', format('%s holdings with fragility above 0.6: %s', frag.n, frag.names)) end,
-         case when reg.regime_label is distinct from reg_before.regime_label then jsonb_build_object('kind', 'REGIME_CHANGE', 'severity', 'LOW',
-              'message', format('regime changed from %s to %s within 5 sessions', reg_before.regime_label, reg.regime_label)) end
-       )) - 'null' as alerts
+       coalesce((select jsonb_agg(a.alert) from (values
+         (case when last.drawdown <= -0.15 then jsonb_build_object('kind', 'DRAWDOWN', 'severity', 'HIGH',
+              'message', format('drawdown %s%% is beyond the -15%% limit', round((last.drawdown * 100)::numeric, 1))) end),
+         (case when last.daily_return < risk.var_95 then jsonb_build_object('kind', 'VAR_BREACH', 'severity', 'MEDIUM',
+              'message', format('day return %s%% below the 95%% VaR %s%%', round((last.daily_return * 100)::numeric, 2), round((risk.var_95 * 100)::numeric, 2))) end),
+         (case when frag.n > 0 then jsonb_build_object('kind', 'FRAGILE_HOLDINGS', 'severity', 'MEDIUM',
+              'message', format('%s holdings with fragility above 0.6: %s', frag.n, frag.names)) end),
+         (case when reg.regime_label is distinct from reg_before.regime_label then jsonb_build_object('kind', 'REGIME_CHANGE', 'severity', 'LOW',
+              'message', format('regime changed from %s to %s within 5 sessions', reg_before.regime_label, reg.regime_label)) end)
+       ) a(alert) where a.alert is not null), '[]'::jsonb) as alerts
   from portfolios p
   cross join lateral (
     select b.run_id, b.strategy_id, b.mode, coalesce((b.config_json ->> 'initial_capital')::float8, 1000000) as initial_capital
