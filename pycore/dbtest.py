@@ -15,7 +15,7 @@ import sys
 
 import psycopg
 
-from pycore.deploy import DeployError, libpq_env, sqitch
+from pycore.deploy import DeployError, ensure_job_queue_schema, libpq_env, sqitch
 from pycore.devdb import DevDbError, database_url, drop_database, ensure_database, project_root, with_dbname
 
 SCRATCH_DB = "prometheus_pgtap"
@@ -28,6 +28,7 @@ def run(scratch: str = SCRATCH_DB) -> int:
     drop_database(admin_url, scratch)
     ensure_database(admin_url, scratch)
     url = with_dbname(owner_url, scratch)
+    ensure_job_queue_schema(url)
     for step in ("deploy", "verify", "revert", "deploy", "verify"):
         sqitch(step, url, quiet=True)
         print(f"sqitch {step}: ok")

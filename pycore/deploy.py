@@ -67,7 +67,23 @@ def reload_postgrest(url: str) -> None:
         conn.execute("notify pgrst, 'reload schema'")
 
 
+def ensure_job_queue_schema(url: str) -> bool:
+    """Apply procrastinate's schema (from the installed package) if the database lacks it; True if applied."""
+    from importlib.resources import files
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute("select to_regclass('public.procrastinate_jobs')").fetchone()
+        if row and row[0] is not None:
+            return False
+        schema_sql = files("procrastinate").joinpath("sql/schema.sql").read_text()
+        with conn.transaction():
+            conn.execute("set local search_path = public")
+            conn.execute(schema_sql)  # type: ignore[arg-type]
+    return True
+
+
 def deploy(url: str, *, quiet: bool = False) -> None:
+    ensure_job_queue_schema(url)
     sqitch("deploy", url, quiet=quiet)
     reload_postgrest(url)
 

@@ -1,0 +1,148 @@
+-- Deploy prometheus:functions/function_job_control to pg
+-- Job control of the HTTP API: submit a backtest, cancel a job.
+begin;
+
+create function core.request_actor()
+returns text
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub',
+                  nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role',
+                  'sql:' || session_user)
+$$;
+
+comment on function core.request_actor() is 'Who is calling: the JWT sub (or role) of the HTTP request, else the database session user.';
+
+create function api.run_backtest(
+  strategy_id text,
+  start_date date,
+  end_date date,
+  market_ids text[] default '{US_EQ}',
+  config_overrides jsonb default '{}',
+  portfolio_id text default null
+) returns bigint
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_first date;
+  v_last date;
+  v_market text;
+  v_params jsonb;
+  v_job bigint;
+  v_queue bigint;
+begin
+  if strategy_id is null or start_date is null or end_date is null then
+    raise exception 'strategy_id, start_date and end_date are required' using errcode = '22023',
+      hint = 'POST /rpc/run_backtest {"strategy_id": "US_CORE_LONG_EQ", "start_date": "2023-01-01", "end_date": "2024-01-01", "market_ids": ["US_EQ"]}';
+  end if;
+  if end_date < start_date then
+    raise exception 'end_date % is before start_date %', end_date, start_date using errcode = '22023';
+  end if;
+  if market_ids is null or cardinality(market_ids) <> 1 then
+    raise exception 'give exactly one market id' using errcode = '22023', detail = 'a sleeve backtest trades one market';
+  end if;
+  v_market := market_ids[1];
+  if not exists (select 1 from hist.markets m where m.market_id = v_market) then
+    raise exception 'unknown market %', v_market using errcode = 'PT404',
+      hint = (select 'known markets: ' || string_agg(m.market_id, ', ') from hist.markets m);
+  end if;
+  if not exists (select 1 from runtime.strategy_configs c where c.strategy_id = run_backtest.strategy_id and c.is_active) then
+    raise exception 'unknown strategy %', strategy_id using errcode = 'PT404',
+      hint = (select 'configured strategies: ' || string_agg(distinct c.strategy_id, ', ') from runtime.strategy_configs c);
+  end if;
+  select min(p.first_date), max(p.last_date) into v_first, v_last
+    from hist.instruments p where p.market_id = v_market;
+  if v_first is null or start_date < v_first or end_date > v_last then
+    raise exception '% .. % is outside the loaded data %', start_date, end_date, coalesce(v_first::text || ' .. ' || v_last::text, '(none)')
+      using errcode = '22023';
+  end if;
+  if config_overrides is null or jsonb_typeof(config_overrides) <> 'object' then
+    raise exception 'config_overrides must be a JSON object' using errcode = '22023';
+  end if;
+  if portfolio_id is not null and portfolio_id !~ '^[A-Za-z0-9_.-]{1,64}$' then
+    raise exception 'portfolio_id must be 1-64 letters, digits, ".", "_" or "-"' using errcode = '22023';
+  end if;
+  v_params := jsonb_build_object('strategy_id', strategy_id, 'start_date', start_date, 'end_date', end_date,
+                                 'market_ids', to_jsonb(market_ids), 'config_overrides', config_overrides,
+                                 'portfolio_id', portfolio_id);
+  if exists (select 1 from runtime.jobs j where j.params = v_params and j.status in ('PENDING', 'RUNNING')) then
+    raise exception 'an identical backtest is already pending or running' using errcode = 'PT409',
+      detail = (select 'job ' || min(j.job_id) from runtime.jobs j where j.params = v_params and j.status in ('PENDING', 'RUNNING'));
+  end if;
+  insert into runtime.jobs (kind, params, submitted_by) values ('BACKTEST', v_params, core.request_actor())
+  returning job_id into v_job;
+  -- procrastinate's own functions and triggers name their objects unqualified
+  perform set_config('search_path', 'public', true);
+  select (public.procrastinate_defer_jobs_v1(array[
+           row('backtests', 'run_backtest_job', 0, null, null, jsonb_build_object('job_id', v_job), null)::public.procrastinate_job_to_defer_v1
+         ]))[1] into v_queue;
+  perform set_config('search_path', '', true);
+  update runtime.jobs set queue_job_id = v_queue where job_id = v_job;
+  perform pg_notify('prometheus_jobs', v_job::text);
+  return v_job;
+end
+$$;
+
+comment on function api.run_backtest(text, date, date, text[], jsonb, text) is
+'Submit a backtest (operator only): validates the strategy, dates and market, queues the job for the workers and returns its job_id; follow it in /jobs?job_id=eq.<id>. Errors: 400 (22023) bad dates or parameters, 404 (PT404) unknown strategy or market, 409 (PT409) an identical job is already pending or running, 401/403 without the operator role.';
+
+create function api.cancel_job(job_id bigint)
+returns text
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_status text;
+  v_queue bigint;
+begin
+  select j.status, j.queue_job_id into v_status, v_queue from runtime.jobs j where j.job_id = cancel_job.job_id for update;
+  if not found then
+    raise exception 'no job %', job_id using errcode = 'PT404';
+  end if;
+  if v_status in ('SUCCEEDED', 'FAILED', 'CANCELLED') then
+    raise exception 'job % is already %', job_id, v_status using errcode = 'PT409';
+  end if;
+  -- procrastinate's triggers name their objects unqualified
+  perform set_config('search_path', 'public', true);
+  if v_status = 'PENDING' then
+    update public.procrastinate_jobs set status = 'cancelled' where id = v_queue and status = 'todo';
+    update runtime.jobs j set status = 'CANCELLED', cancel_requested = true, finished_at = now(), updated_at = now(),
+                              error = 'cancelled by ' || core.request_actor()
+     where j.job_id = cancel_job.job_id;
+    return 'CANCELLED';
+  end if;
+  update runtime.jobs j set cancel_requested = true, updated_at = now() where j.job_id = cancel_job.job_id;
+  update public.procrastinate_jobs set abort_requested = true where id = v_queue and status = 'doing';
+  return 'CANCEL_REQUESTED';
+end
+$$;
+
+comment on function api.cancel_job(bigint) is
+'Cancel a job (operator only). A PENDING job is cancelled at once (returns CANCELLED); a RUNNING job is asked to stop and its worker stops within seconds, removing the run''s rows (returns CANCEL_REQUESTED; the job then shows CANCELLED). Errors: 404 (PT404) no such job, 409 (PT409) the job already ended.';
+
+revoke execute on function api.run_backtest(text, date, date, text[], jsonb, text) from public;
+revoke execute on function api.cancel_job(bigint) from public;
+grant execute on function api.run_backtest(text, date, date, text[], jsonb, text) to operator;
+grant execute on function api.cancel_job(bigint) to operator;
+grant execute on function core.request_actor() to pycore_writer;
+
+create view api.jobs as
+select j.job_id, j.kind, j.status, j.progress, round((j.progress * 100)::numeric, 1)::float8 as progress_pct, j.progress_date,
+       j.run_id, j.params ->> 'strategy_id' as strategy_id, (j.params ->> 'start_date')::date as start_date,
+       (j.params ->> 'end_date')::date as end_date, j.params, j.error, j.worker, j.attempts, j.cancel_requested,
+       j.lease_expires_at, j.submitted_by, j.created_at, j.started_at, j.finished_at, j.updated_at,
+       extract(epoch from coalesce(j.finished_at, now()) - j.started_at)::float8 as duration_seconds
+  from runtime.jobs j;
+
+comment on view api.jobs is 'Jobs and their progress: status PENDING, RUNNING, SUCCEEDED, FAILED or CANCELLED, progress (0..1 and percent) with the simulated date reached, the run it produced, timings, worker and error. GET /jobs?job_id=eq.<id>; poll it while a job runs.';
+
+notify pgrst, 'reload schema';
+
+commit;
