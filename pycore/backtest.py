@@ -95,6 +95,12 @@ def validate_request(req: BacktestRequest) -> None:
         raise BacktestError("a sleeve backtest trades one market; give exactly one market id")
 
 
+# Progress of a run as the fraction a watcher sees: market data loaded, engines
+# (scores, universe) computed, the day loop (the bulk of the fraction, by day),
+# risk reports and decision outcomes written. 1.0 is set when the run is stored.
+PHASE_LOADED, PHASE_ENGINES, PHASE_SIMULATED, PHASE_REPORTED = 0.05, 0.25, 0.85, 0.97
+
+
 def run_backtest(
     req: BacktestRequest,
     *,
@@ -103,6 +109,7 @@ def run_backtest(
     chunk_days: int = 252,
     strategy_factory: Callable[..., Any] | None = None,
     keep_payloads: bool = False,
+    on_run_started: Callable[[uuid.UUID], None] | None = None,
 ) -> RunResult:
     """Run a backtest end to end; returns its id, metrics and row counts."""
     validate_request(req)
@@ -118,6 +125,8 @@ def run_backtest(
         md = load_market_data(conn, cfg.market_id, req.start_date, req.end_date, lookback_days=lookback)
         timings["load_market_data"] = time.perf_counter() - t
         conn.commit()
+        if progress is not None:
+            progress(PHASE_LOADED, req.start_date, 0)
         run_row = conn.execute(
             "insert into runtime.backtest_runs (strategy_id, config_json, start_date, end_date, universe_id, mode, "
             "portfolio_id, market_ids, status, started_at) values (%s, %s, %s, %s, %s, 'BACKTEST', %s, %s, 'RUNNING', now()) "
@@ -129,6 +138,8 @@ def run_backtest(
         run_id, run_seq = run_row
         conn.commit()
         try:
+            if on_run_started is not None:
+                on_run_started(run_id)
             result = _simulate(conn, req, cfg, md, run_id, run_seq, portfolio_id, progress, chunk_days, strategy_factory,
                                timings, keep_payloads)
         except BaseException as exc:
@@ -156,6 +167,8 @@ def _simulate(conn: psycopg.Connection[Any], req: BacktestRequest, cfg: Strategy
     conn.commit()
     timings["engines"] = time.perf_counter() - t
     tm = md.time_machine()
+    if progress is not None:
+        progress(PHASE_ENGINES, tm.date_at(tm.t0), 0)
     ex = cfg.execution
     sim = MarketSimulator(
         tm, initial_cash=cfg.initial_capital, price_model=ex.price_model, commission_type=ex.commission.type,
@@ -184,7 +197,9 @@ def _simulate(conn: psycopg.Connection[Any], req: BacktestRequest, cfg: Strategy
         )
         conn.commit()
         if progress is not None:
-            progress((runner.next_day - tm.t0) / total_days, tm.date_at(runner.next_day - 1), runner.next_day - tm.t0)
+            frac = (runner.next_day - tm.t0) / total_days
+            progress(PHASE_ENGINES + (PHASE_SIMULATED - PHASE_ENGINES) * frac, tm.date_at(runner.next_day - 1),
+                     runner.next_day - tm.t0)
     timings["simulate"] = sim_seconds
     timings["write"] = writer.stats.seconds
     t = time.perf_counter()
@@ -192,6 +207,8 @@ def _simulate(conn: psycopg.Connection[Any], req: BacktestRequest, cfg: Strategy
     conn.execute("select core.run_decision_outcomes(%s, %s)", (run_id, [5, 21, 63]))
     conn.commit()
     timings["risk_and_outcomes"] = time.perf_counter() - t
+    if progress is not None:
+        progress(PHASE_REPORTED, tm.date_at(tm.T - 1), total_days)
     stats = conn.execute(
         "select coalesce(sum(size * price), 0), count(*), count(*) filter (where direction = 'SELL'), "
         "count(*) filter (where direction = 'SELL' and realized_pnl > 0) from runtime.backtest_trades where run_id = %s",
@@ -210,6 +227,8 @@ def _simulate(conn: psycopg.Connection[Any], req: BacktestRequest, cfg: Strategy
         (Jsonb(metrics), run_id),
     )
     conn.commit()
+    if progress is not None:
+        progress(1.0, tm.date_at(tm.T - 1), total_days)
     return RunResult(run_id=run_id, metrics=metrics, rows=dict(writer.stats.rows), timings=timings,
                      instrument_days=md.instrument_days, writer=writer, market_data=md, strategy=strategy)
 

@@ -1,16 +1,31 @@
-"""Bring the whole local stack up, or down: ``python -m pycore.stack up|down|summary``.
+"""Bring the whole local stack up, or down: ``python -m pycore.stack up|down|status|summary``.
 
 ``up`` is the main job of the README: start (or reuse) the database, deploy the
-schema with sqitch, load the market data, and print what is in the database and
-how to look at it. Every step is idempotent.
+schema with sqitch, load the market data, refresh the market-state engines, run
+the seed's example backtest, start the job workers and the API gateway in the
+background, run a small campaign of backtests through the job queue (so the
+meta layer has evidence), check every seed endpoint over HTTP and print the
+URLs with a sample curl for each. Every step is idempotent: a second ``up``
+reuses the running services and skips the campaign cells already done.
+
+``down`` stops what ``up`` started, by the pids it recorded in ``.run/``: the
+gateway, the workers (SIGTERM, they finish the job in hand), then the embedded
+PostgreSQL.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
+import signal
+import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -19,7 +34,8 @@ from psycopg.conninfo import conninfo_to_dict
 from pycore.backtest import BacktestError, format_metrics, run_backtest
 from pycore.config import BacktestRequest, ConfigError
 from pycore.deploy import DeployError, deploy
-from pycore.devdb import DevDbError, database_url, stop_cluster, writer_url
+from pycore.campaign import DEFAULT_PERIODS, DEFAULT_VARIANTS, Cell, cells, run_campaign
+from pycore.devdb import DevDbError, database_url, project_root, stop_cluster, writer_url
 from pycore.engines import refresh_market_state
 from pycore.marketdata import MarketDataError
 from pycore.load import LoadError, default_data_dir, load
@@ -86,7 +102,110 @@ def print_summary(url: str) -> None:
     print("  schema:     \\dt hist.*   \\dt runtime.*   \\dv api.*")
 
 
-def up() -> int:
+# ---------------------------------------------------------------- background services
+def run_dir() -> Path:
+    path = Path(os.environ.get("PROMETHEUS_RUN_DIR", project_root() / ".run"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def service_pid(name: str) -> int | None:
+    """The pid recorded for a service if that process is alive and is ours (a pycore module)."""
+    pid_file = run_dir() / f"{name}.pid"
+    try:
+        pid = int(pid_file.read_text().strip())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+    except (OSError, ValueError):
+        return None
+    return pid if b"pycore." in cmdline else None
+
+
+def start_service(name: str, module_args: list[str], env: dict[str, str] | None = None) -> tuple[int, bool]:
+    """Start ``python -m <module_args>`` in the background unless it already runs; (pid, started now)."""
+    pid = service_pid(name)
+    if pid is not None:
+        return pid, False
+    log = open(run_dir() / f"{name}.log", "ab")  # noqa: SIM115 - handed to the child
+    proc = subprocess.Popen([sys.executable, "-m", *module_args], stdout=log, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, start_new_session=True, cwd=project_root(),
+                            env={**os.environ, **(env or {})})
+    (run_dir() / f"{name}.pid").write_text(str(proc.pid))
+    return proc.pid, True
+
+
+def stop_service(name: str, timeout: float = 30.0) -> bool:
+    pid = service_pid(name)
+    (run_dir() / f"{name}.pid").unlink(missing_ok=True)
+    if pid is None:
+        return False
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        try:  # reap it if it is our child
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        time.sleep(0.2)
+    os.kill(pid, signal.SIGKILL)
+    return True
+
+
+def api_port() -> int:
+    return int(os.environ.get("PROMETHEUS_API_PORT", "3000"))
+
+
+def http_get(url: str, timeout: float = 10.0) -> tuple[int, Any]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.status, json.loads(resp.read() or b"null")
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read() or b"null")
+
+
+def wait_for_api(base: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if http_get(base + "/", timeout=2.0)[0] == 200:
+                return
+        except (OSError, ValueError):
+            pass
+        if time.monotonic() > deadline:
+            raise DevDbError(f"the API gateway did not answer on {base} within {timeout:.0f} s; see {run_dir() / 'gateway.log'}")
+        time.sleep(0.3)
+
+
+def seed_endpoints(portfolio_id: str, job_id: int | None, run_id: Any) -> list[tuple[str, str]]:
+    """(what, path) of every seed endpoint as a PostgREST resource."""
+    return [
+        ("status overview", "/status_overview"),
+        ("portfolio", f"/status_portfolio?portfolio_id=eq.{portfolio_id}&order=weight.desc&limit=10"),
+        ("portfolio risk", f"/status_portfolio_risk?portfolio_id=eq.{portfolio_id}"),
+        ("a job", f"/jobs?job_id=eq.{job_id}" if job_id else "/jobs?order=job_id.desc&limit=5"),
+        ("runs", "/backtest_runs?order=created_at.desc&limit=5"),
+        ("equity curve", f"/equity_curve?run_id=eq.{run_id}&limit=5"),
+        ("regimes", "/regime_history?order=as_of_date.desc&limit=5"),
+        ("stability", "/stability_history?order=as_of_date.desc&limit=5"),
+        ("fragility", "/fragile_entities?limit=5"),
+        ("scores", "/instrument_scores_latest?limit=5"),
+        ("diagnostics", "/rpc/diagnostics?strategy_id=US_CORE_LONG_EQ"),
+        ("proposals", "/meta_config_proposals?status=eq.PROPOSED"),
+    ]
+
+
+def campaign_grid(size: str) -> list[Cell]:
+    if size == "none":
+        return []
+    if size == "small":
+        return cells(DEFAULT_PERIODS[-1:], {k: DEFAULT_VARIANTS[k] for k in ("base", "concentrated")})
+    return cells()
+
+
+def up(campaign: str = "full") -> int:
     url = database_url()
     print(f"database: {psql_command(url)}")
     deploy(url, quiet=True)
@@ -107,10 +226,46 @@ def up() -> int:
     print(f"  rows written: {sum(res.rows.values()):,} in {res.timings['total']:.1f} s")
     print(f"  psql:  select date, equity_curve_value, drawdown from runtime.backtest_daily_equity where run_id = '{res.run_id}' order by date;")
     print(f"  cli:   python -m pycore.backtest show {res.run_id}")
+
+    port = api_port()
+    base = f"http://127.0.0.1:{port}"
+    wpid, wnew = start_service("worker", ["pycore.worker", "--concurrency", os.environ.get("PROMETHEUS_WORKERS", "2")])
+    print(f"\nworkers: pid {wpid} ({'started' if wnew else 'already running'}), log {run_dir() / 'worker.log'}")
+    gpid, gnew = start_service("gateway", ["pycore.gateway", "--port", str(port)])
+    wait_for_api(base)
+    print(f"API gateway: {base}/ pid {gpid} ({'started' if gnew else 'already running'}), log {run_dir() / 'gateway.log'}")
+
+    print("\nCampaign (evidence for the meta layer), run by the workers through the job queue:")
+    counts = run_campaign("US_CORE_LONG_EQ", url=url, grid=campaign_grid(campaign))
+    print("  " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    with psycopg.connect(url) as conn:
+        last_job = conn.execute("select max(job_id) from runtime.jobs where status = 'SUCCEEDED'").fetchone()
+    job_id = last_job[0] if last_job else None
+
+    from pycore.gateway import make_token
+
+    token = make_token("operator")
+    portfolio = SEED_EXAMPLE.strategy_id  # the strategy's own portfolio (campaign runs use their own ids)
+    print(f"\nThe API (PostgREST grammar; OpenAPI at {base}/); every seed endpoint, checked just now:")
+    for what, path in seed_endpoints(portfolio, job_id, res.run_id):
+        status, body = http_get(base + path)
+        size = f"{len(body)} rows" if isinstance(body, list) else "object"
+        print(f"  {what:<16} {status} {size:<9} curl '{base}{path}'")
+    print("\nControl (operator JWT; the gateway signs with .run/jwt_secret or PGRST_JWT_SECRET):")
+    print(f"  export TOKEN={token}")
+    print(f"  curl -X POST {base}/rpc/run_backtest -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \\")
+    print("       -d '{\"strategy_id\": \"US_CORE_LONG_EQ\", \"start_date\": \"2023-01-01\", \"end_date\": \"2024-01-01\", \"market_ids\": [\"US_EQ\"]}'")
+    print(f"  curl '{base}/jobs?job_id=eq.<job id>'")
+    print(f"  curl -X POST {base}/rpc/cancel_job -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{{\"job_id\": <job id>}}'")
+    print(f"  curl -X POST {base}/rpc/generate_proposals -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{{\"strategy_id\": \"US_CORE_LONG_EQ\"}}'")
+    print(f"  curl -X POST {base}/rpc/apply_proposal -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{{\"proposal_id\": <proposal id>}}'")
+    print("\nStop everything: scripts/stop.sh")
     return 0
 
 
 def down() -> int:
+    for name in ("gateway", "worker"):
+        print(f"{name}: " + ("stopped" if stop_service(name) else "was not running"))
     if os.environ.get("DATABASE_URL"):
         print("DATABASE_URL is set: the project started no database, nothing to stop")
         return 0
@@ -120,13 +275,20 @@ def down() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pycore.stack", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["up", "down", "summary"])
+    parser.add_argument("command", choices=["up", "down", "status", "summary"])
+    parser.add_argument("--campaign", choices=["full", "small", "none"], default="full",
+                        help="up: the campaign to run (full: 6 periods x 3 configs; small: 1 period x 2 configs)")
     args = parser.parse_args(argv)
     try:
         if args.command == "up":
-            return up()
+            return up(args.campaign)
         if args.command == "down":
             return down()
+        if args.command == "status":
+            for name in ("worker", "gateway"):
+                pid = service_pid(name)
+                print(f"{name}: " + (f"running, pid {pid}" if pid else "not running"))
+            return 0
         print_summary(database_url())
         return 0
     except CsvRowError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -72,10 +73,29 @@ def test_setup_script_second_run_is_a_no_op() -> None:
     assert second.stdout == "setup: ok\n", "a second set-up must install nothing"
 
 
-def test_main_job_is_idempotent(loaded_db: str) -> None:
-    env = {**os.environ, "DATABASE_URL": loaded_db}
-    res = subprocess.run([sys.executable, "-m", "pycore.stack", "up"], cwd=ROOT, capture_output=True, text=True, env=env, check=False)
+def test_main_job_is_idempotent(loaded_db: str, tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": loaded_db, "PROMETHEUS_RUN_DIR": str(tmp_path), "PROMETHEUS_API_PORT": str(port),
+           "PGRST_DB_URI": devdb.with_user(loaded_db, "authenticator"), "PYCORE_DATABASE_URL": devdb.with_user(loaded_db, "pycore_writer")}
+    try:
+        res = subprocess.run([sys.executable, "-m", "pycore.stack", "up", "--campaign", "small"], cwd=ROOT,
+                             capture_output=True, text=True, env=env, check=False)
+    finally:
+        down = subprocess.run([sys.executable, "-m", "pycore.stack", "down"], cwd=ROOT, capture_output=True, text=True,
+                              env=env, check=False)
     assert res.returncode == 0, res.stderr
+    assert down.returncode == 0 and "gateway: stopped" in down.stdout and "worker: stopped" in down.stdout, down.stdout
+    assert not list(tmp_path.glob("*.pid")), "down removes the pid files"
+    # the services came up, the campaign ran through the workers, every seed endpoint answered with data
+    assert "campaign US_CORE_LONG_EQ: 2 cells" in res.stdout and "SUCCEEDED 2" in res.stdout, res.stdout
+    for what in ("status overview", "portfolio", "portfolio risk", "a job", "runs", "equity curve", "regimes",
+                 "stability", "fragility", "scores", "diagnostics"):
+        line = next(x for x in res.stdout.splitlines() if x.strip().startswith(what + " "))
+        assert " 200 " in line and " 0 rows" not in line, line
+    assert f"curl 'http://127.0.0.1:{port}/status_overview'" in res.stdout
+    assert "export TOKEN=" in res.stdout
     assert "hist.prices_daily                0       3           0" in res.stdout
     assert "names fully priced in 2023" in res.stdout and " 468 " in res.stdout
     assert "psql" in res.stdout

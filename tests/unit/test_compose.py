@@ -30,7 +30,16 @@ def roles_created() -> set[str]:
 
 
 def test_services(compose: dict[str, Any]) -> None:
-    assert set(compose["services"]) == {"db", "migrate", "postgrest"}, "postgres, the deploy step and PostgREST; no gateway in production"
+    assert set(compose["services"]) == {"db", "migrate", "postgrest", "worker"}, \
+        "postgres, the deploy step, PostgREST and the job workers; no gateway in production"
+
+
+def test_worker_runs_the_job_queue_as_pycore_writer(compose: dict[str, Any]) -> None:
+    w = compose["services"]["worker"]
+    assert w["command"][:3] == ["python", "-m", "pycore.worker"]
+    assert re.match(r"postgres(ql)?://pycore_writer:", env(w)["PYCORE_DATABASE_URL"]), "workers connect as pycore_writer"
+    assert w["stop_signal"] == "SIGTERM", "workers shut down gracefully"
+    assert w["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 
 
 def test_images_are_pinned(compose: dict[str, Any]) -> None:

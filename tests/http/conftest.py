@@ -1,0 +1,173 @@
+"""HTTP contract fixtures: the API (the gateway over the loaded test database, or a real
+PostgREST when ``PGRST_URL`` is set) and job workers in their own processes.
+
+With ``PGRST_URL`` the tests talk to that server instead of starting the gateway;
+``DATABASE_URL`` must then name the database it serves (deployed and loaded) and
+``PGRST_JWT_SECRET`` the secret it verifies tokens with.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import requests
+
+from pycore.devdb import with_user
+from pycore.gateway import make_token
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = os.environ.get("PGRST_JWT_SECRET", "test-secret-of-the-http-contract-suite-0123456789")
+TERMINAL = ("SUCCEEDED", "FAILED", "CANCELLED")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Api:
+    """A thin client: PostgREST resources and RPCs, with or without a JWT."""
+
+    def __init__(self, base: str, db_url: str) -> None:
+        self.base = base.rstrip("/")
+        self.db_url = db_url
+        self.operator = make_token("operator", SECRET, sub="http-tests")
+        self.session = requests.Session()
+
+    def get(self, path: str, token: str | None = None, **kw: Any) -> requests.Response:
+        headers = kw.pop("headers", {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return self.session.get(self.base + path, headers=headers, timeout=30, **kw)
+
+    def rpc(self, name: str, body: Any = None, token: str | None = None, raw: bytes | None = None,
+            headers: dict[str, str] | None = None) -> requests.Response:
+        h = {"Content-Type": "application/json", **(headers or {})}
+        if token:
+            h["Authorization"] = f"Bearer {token}"
+        data = raw if raw is not None else (None if body is None else __import__("json").dumps(body))
+        return self.session.post(f"{self.base}/rpc/{name}", data=data, headers=h, timeout=30)
+
+    def submit(self, token: str | None = None, **params: Any) -> int:
+        r = self.rpc("run_backtest", params, token=token or self.operator)
+        assert r.status_code == 200, r.text
+        job_id = r.json()
+        assert isinstance(job_id, int)
+        return job_id
+
+    def job(self, job_id: int) -> dict[str, Any]:
+        r = self.get(f"/jobs?job_id=eq.{job_id}")
+        assert r.status_code == 200, r.text
+        rows = r.json()
+        assert len(rows) == 1
+        return dict(rows[0])
+
+    def wait_job(self, job_id: int, until: Callable[[dict[str, Any]], bool] | None = None, timeout: float = 240.0,
+                 every: float = 0.1) -> list[dict[str, Any]]:
+        """Poll the job; returns every snapshot seen, the last one satisfying ``until`` (default: ended)."""
+        until = until or (lambda j: j["status"] in TERMINAL)
+        seen: list[dict[str, Any]] = []
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            seen.append(self.job(job_id))
+            if until(seen[-1]):
+                return seen
+            time.sleep(every)
+        raise AssertionError(f"job {job_id} did not get there in {timeout} s; last seen {seen[-1] if seen else None}")
+
+    def sql(self, query: str, *args: Any) -> list[tuple[Any, ...]]:
+        with psycopg.connect(self.db_url, autocommit=True) as conn:
+            return conn.execute(query, args).fetchall()
+
+
+@pytest.fixture(scope="session")
+def api_db(request: pytest.FixtureRequest) -> str:
+    if os.environ.get("PGRST_URL"):
+        url = os.environ.get("DATABASE_URL")
+        if not url:
+            pytest.skip("PGRST_URL is set but DATABASE_URL (the database it serves) is not")
+        return url
+    return str(request.getfixturevalue("loaded_db"))
+
+
+@pytest.fixture(scope="session")
+def api(api_db: str) -> Iterator[Api]:
+    external = os.environ.get("PGRST_URL")
+    if external:
+        yield Api(external, api_db)
+        return
+    port = _free_port()
+    env = {**os.environ, "PGRST_DB_URI": with_user(api_db, "authenticator"), "PGRST_JWT_SECRET": SECRET}
+    log = open(ROOT / ".pytest-gateway.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen([sys.executable, "-m", "pycore.gateway", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    client = Api(f"http://127.0.0.1:{port}", api_db)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if client.get("/").status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError("the gateway did not start: " + (ROOT / ".pytest-gateway.log").read_text()[-2000:])
+        time.sleep(0.2)
+    yield client
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+class Workers:
+    """Worker processes this test started (python -m pycore.worker), stopped at the end."""
+
+    def __init__(self, db_url: str) -> None:
+        self.env = {**os.environ, "PYCORE_DATABASE_URL": with_user(db_url, "pycore_writer")}
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def start(self, *extra: str) -> subprocess.Popen[bytes]:
+        proc = subprocess.Popen([sys.executable, "-m", "pycore.worker", "--heartbeat", "0.5", "--stalled-after", "3", *extra],
+                                cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.procs.append(proc)
+        return proc
+
+    def stop(self) -> None:
+        for p in self.procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in self.procs:
+            try:
+                p.wait(60)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+
+@pytest.fixture
+def workers(api_db: str) -> Iterator[Workers]:
+    w = Workers(api_db)
+    yield w
+    w.stop()
+
+
+@pytest.fixture(scope="module")
+def worker(api_db: str) -> Iterator[subprocess.Popen[bytes]]:
+    w = Workers(api_db)
+    proc = w.start()
+    yield proc
+    w.stop()
