@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up a fresh Debian 12 machine for Prometheus v2, idempotently:
 #   1. system packages (PostgreSQL 15, pgTAP, sqitch, pg_prove) when any is missing;
-#   2. a project virtualenv (.venv) with pycore installed in editable mode, which
+#   2. Godot 4 for the C2 console (c2/tools/install-godot.sh, pinned, into c2/.tools) when missing;
+#   3. a project virtualenv (.venv) with pycore installed in editable mode, which
 #      compiles the Cython modules in pycore_ext/ (rebuilt only when sources change).
 # A second run changes nothing and takes about a second.
 set -euo pipefail
@@ -19,6 +20,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! c2/.tools/godot/bin/godot --headless --version 2>/dev/null | grep -q '^4\.6'; then
+  echo "setup: installing Godot 4.6 for the C2 console"
+  sh c2/tools/install-godot.sh
 fi
 
 PYTHON=${PYTHON:-python3}

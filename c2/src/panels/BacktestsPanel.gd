@@ -1,0 +1,185 @@
+extends BasePanel
+## Backtests: the list of runs; the equity curve and drawdown of the selected run; and
+## several selected runs side by side (metrics and normalized equity).
+
+const COLUMNS: PackedStringArray = ["strategy", "portfolio", "period", "status", "CAGR", "Sharpe", "max DD", "trades"]
+const PALETTE: Array[Color] = [
+	Color(0.40, 0.70, 1.00),
+	Color(0.95, 0.60, 0.30),
+	Color(0.45, 0.85, 0.55),
+	Color(0.85, 0.45, 0.85),
+	Color(0.95, 0.85, 0.35),
+	Color(0.60, 0.60, 0.95),
+]
+
+var runs: Tree
+var equity_chart: LineChart
+var drawdown_chart: LineChart
+var comparison: Tree
+var comparison_chart: LineChart
+var selected_run_id: String = ""
+var _run_ids: Array[String] = []
+
+
+func _init() -> void:
+	super()
+	title_text = "Backtests"
+
+
+func _build() -> void:
+	runs = make_table(COLUMNS)
+	runs.select_mode = Tree.SELECT_MULTI
+	runs.item_selected.connect(_on_runs_item_selected)
+	runs.multi_selected.connect(_on_runs_multi_selected)
+	body.add_child(runs)
+	var compare := Button.new()
+	compare.text = "Compare selected runs"
+	compare.pressed.connect(_on_compare_pressed)
+	body.add_child(compare)
+	var charts := HBoxContainer.new()
+	charts.size_flags_vertical = Control.SIZE_EXPAND_FILL
+	body.add_child(charts)
+	equity_chart = LineChart.new()
+	equity_chart.title = "Equity"
+	equity_chart.size_flags_horizontal = Control.SIZE_EXPAND_FILL
+	charts.add_child(equity_chart)
+	drawdown_chart = LineChart.new()
+	drawdown_chart.title = "Drawdown"
+	drawdown_chart.axis_format = LineChart.AxisFormat.PERCENT
+	drawdown_chart.zero_line = true
+	drawdown_chart.size_flags_horizontal = Control.SIZE_EXPAND_FILL
+	charts.add_child(drawdown_chart)
+	var side := HBoxContainer.new()
+	side.size_flags_vertical = Control.SIZE_EXPAND_FILL
+	body.add_child(side)
+	comparison = make_table(["run", "period", "CAGR", "Sharpe", "Sortino", "vol", "max DD", "Calmar", "final equity"])
+	comparison.size_flags_horizontal = Control.SIZE_EXPAND_FILL
+	side.add_child(comparison)
+	comparison_chart = LineChart.new()
+	comparison_chart.title = "Equity, normalized to 1"
+	comparison_chart.size_flags_horizontal = Control.SIZE_EXPAND_FILL
+	side.add_child(comparison_chart)
+
+
+func _load() -> ApiResult:
+	var result := await api.get_runs(100)
+	if not result.is_ok():
+		return result
+	var keep := selected_run_id
+	clear_table(runs)
+	_run_ids.clear()
+	for r: Dictionary in result.rows():
+		var item := add_row(
+			runs,
+			[
+				str(r.get("strategy_id", "")),
+				str(r.get("portfolio_id", "")),
+				"%s .. %s" % [Fmt.day(r.get("start_date")), Fmt.day(r.get("end_date"))],
+				str(r.get("status", "")),
+				Fmt.percent(r.get("cagr"), 1),
+				Fmt.number(r.get("sharpe"), 2),
+				Fmt.percent(r.get("max_drawdown"), 1),
+				Fmt.number(r.get("trade_count"), 0),
+			],
+			{4: Fmt.colour(r.get("cagr"))}
+		)
+		item.set_metadata(0, str(r.get("run_id")))
+		_run_ids.append(str(r.get("run_id")))
+	has_data = not _run_ids.is_empty()
+	if keep.is_empty() and has_data:
+		for r: Dictionary in result.rows():
+			if r.get("status") == "SUCCEEDED":
+				keep = str(r.get("run_id"))
+				break
+	if not keep.is_empty():
+		var curve := await show_run(keep)
+		if not curve.is_ok():
+			return curve
+	return result
+
+
+func run_ids() -> Array[String]:
+	return _run_ids
+
+
+## Draws the equity curve and drawdown of one run.
+func show_run(run_id: String) -> ApiResult:
+	selected_run_id = run_id
+	var curve := await api.get_equity_curve(run_id)
+	if not curve.is_ok():
+		return curve
+	var rows := curve.rows()
+	equity_chart.clear()
+	equity_chart.set_x_labels(dates_of(rows, "date"))
+	equity_chart.add_series("equity", series_of(rows, "equity"), PALETTE[0])
+	drawdown_chart.clear()
+	drawdown_chart.set_x_labels(dates_of(rows, "date"))
+	drawdown_chart.add_series("drawdown", series_of(rows, "drawdown"), Fmt.LOSS)
+	return curve
+
+
+## Metrics and normalized equity of several runs side by side.
+func compare_runs(ids: Array) -> ApiResult:
+	var result := await api.get_run_comparison(ids)
+	if not result.is_ok():
+		return result
+	clear_table(comparison)
+	comparison_chart.clear()
+	var k := 0
+	for r: Dictionary in result.rows():
+		var label := "%s %s" % [str(r.get("portfolio_id", "")), Fmt.day(r.get("start_date")).substr(0, 4)]
+		add_row(
+			comparison,
+			[
+				label,
+				"%s .. %s" % [Fmt.day(r.get("start_date")), Fmt.day(r.get("end_date"))],
+				Fmt.percent(r.get("cagr"), 1),
+				Fmt.number(r.get("sharpe"), 2),
+				Fmt.number(r.get("sortino"), 2),
+				Fmt.percent(r.get("annual_volatility"), 1),
+				Fmt.percent(r.get("max_drawdown"), 1),
+				Fmt.number(r.get("calmar"), 2),
+				Fmt.money(r.get("final_equity")),
+			],
+			{2: Fmt.colour(r.get("cagr"))}
+		)
+		var values := PackedFloat64Array()
+		var eq: Variant = r.get("equity_normalized", [])
+		if eq is Array:
+			for v: Variant in eq:
+				values.append(float(v) if v != null else NAN)
+		comparison_chart.add_series(label, values, PALETTE[k % PALETTE.size()])
+		if k == 0 and r.get("dates") is Array:
+			var labels := PackedStringArray()
+			for d: Variant in r.get("dates"):
+				labels.append(str(d))
+			comparison_chart.set_x_labels(labels)
+		k += 1
+	return result
+
+
+func _selected_ids() -> Array:
+	var ids: Array = []
+	var item := runs.get_next_selected(null)
+	while item != null:
+		ids.append(item.get_metadata(0))
+		item = runs.get_next_selected(item)
+	return ids
+
+
+func _on_runs_item_selected() -> void:
+	var item := runs.get_selected()
+	if item != null:
+		show_run(str(item.get_metadata(0)))
+
+
+func _on_runs_multi_selected(item: TreeItem, _column: int, selected: bool) -> void:
+	if selected and item != null:
+		show_run(str(item.get_metadata(0)))
+
+
+func _on_compare_pressed() -> void:
+	var ids := _selected_ids()
+	if ids.size() < 2:
+		ids = _run_ids.slice(0, mini(3, _run_ids.size()))
+	compare_runs(ids)

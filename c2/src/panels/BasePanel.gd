@@ -1,0 +1,193 @@
+class_name BasePanel
+extends VBoxContainer
+## What every panel shares: a header (title, status, refresh button), auto-refresh on a
+## timer (10 s by default: setting prometheus/ui/refresh_seconds or PROMETHEUS_REFRESH_SECONDS),
+## an "no data yet — run a backtest" state instead of zeros, and a clear message with
+## automatic retry when the API is down.
+
+signal refreshed(ok: bool)
+
+const SETTING_REFRESH := "prometheus/ui/refresh_seconds"
+const EMPTY_TEXT := "No data yet — run a backtest (Terminal: backtest run US_CORE_LONG_EQ 2023-01-01 2024-01-01 US_EQ)."
+
+var title_text: String = ""
+var api: ApiClientService
+var body: VBoxContainer
+var last_result: ApiResult
+var has_data: bool = false
+var loading: bool = false
+var refresh_count: int = 0
+
+var _status: Label
+var _empty: Label
+var _timer: Timer
+
+
+func _init() -> void:
+	size_flags_horizontal = Control.SIZE_EXPAND_FILL
+	size_flags_vertical = Control.SIZE_EXPAND_FILL
+
+
+func _ready() -> void:
+	api = get_node("/root/ApiClient") as ApiClientService
+	var header := HBoxContainer.new()
+	add_child(header)
+	var title := Label.new()
+	title.text = title_text
+	title.add_theme_font_size_override("font_size", 20)
+	header.add_child(title)
+	_status = Label.new()
+	_status.size_flags_horizontal = Control.SIZE_EXPAND_FILL
+	_status.horizontal_alignment = HORIZONTAL_ALIGNMENT_RIGHT
+	_status.modulate = Color(0.7, 0.7, 0.7)
+	header.add_child(_status)
+	var button := Button.new()
+	button.text = "Refresh"
+	button.pressed.connect(_on_refresh_button_pressed)
+	header.add_child(button)
+	_empty = Label.new()
+	_empty.text = EMPTY_TEXT
+	_empty.visible = false
+	_empty.modulate = Color(0.95, 0.8, 0.4)
+	add_child(_empty)
+	body = VBoxContainer.new()
+	body.size_flags_vertical = Control.SIZE_EXPAND_FILL
+	add_child(body)
+	_build()
+	_timer = Timer.new()
+	_timer.wait_time = refresh_seconds()
+	_timer.timeout.connect(_on_timer_timeout)
+	add_child(_timer)
+	_timer.start()
+
+
+static func refresh_seconds() -> float:
+	var env := OS.get_environment("PROMETHEUS_REFRESH_SECONDS")
+	if env.is_valid_float() and float(env) > 0.0:
+		return float(env)
+	return float(ProjectSettings.get_setting(SETTING_REFRESH, 10.0))
+
+
+## Loads the panel's data; returns true when the API answered (with or without data).
+func refresh() -> bool:
+	if loading:
+		await refreshed
+		return last_result != null and last_result.is_ok()
+	loading = true
+	_status.text = "loading…"
+	var result: ApiResult = await _load()
+	last_result = result
+	loading = false
+	refresh_count += 1
+	if result.is_ok():
+		_status.text = "updated %s" % Time.get_time_string_from_system()
+		_status.modulate = Color(0.7, 0.7, 0.7)
+	elif result.is_unreachable():
+		_status.text = "%s — retrying every %.0f s" % [result.describe(), _timer.wait_time]
+		_status.modulate = Fmt.LOSS
+	else:
+		_status.text = result.describe()
+		_status.modulate = Fmt.LOSS
+	_empty.visible = result.is_ok() and not has_data
+	refreshed.emit(result.is_ok())
+	return result.is_ok()
+
+
+func status_text() -> String:
+	return _status.text
+
+
+func is_showing_empty_state() -> bool:
+	return _empty.visible
+
+
+## Builds the panel's controls (once).
+func _build() -> void:
+	pass
+
+
+## Fetches and shows the panel's data; sets has_data. Returns the first failed call, or an OK result.
+func _load() -> ApiResult:
+	return ApiResult.success(200, [])
+
+
+func _on_refresh_button_pressed() -> void:
+	refresh()
+
+
+func _on_timer_timeout() -> void:
+	if is_visible_in_tree():
+		refresh()
+
+
+# ---------------------------------------------------------------- helpers for subclasses
+static func make_table(columns: PackedStringArray) -> Tree:
+	var tree := Tree.new()
+	tree.columns = columns.size()
+	tree.column_titles_visible = true
+	tree.hide_root = true
+	tree.size_flags_vertical = Control.SIZE_EXPAND_FILL
+	tree.custom_minimum_size = Vector2(0, 160)
+	for i in columns.size():
+		tree.set_column_title(i, columns[i])
+		tree.set_column_expand(i, true)
+	tree.create_item()
+	return tree
+
+
+static func clear_table(tree: Tree) -> TreeItem:
+	tree.clear()
+	return tree.create_item()
+
+
+## Adds a row; numbers are right-aligned; a colour per cell may be given.
+static func add_row(tree: Tree, cells: Array, colours: Dictionary = {}) -> TreeItem:
+	var item := tree.create_item(tree.get_root())
+	for i in cells.size():
+		item.set_text(i, str(cells[i]))
+		var cell := str(cells[i])
+		if cell.length() > 0 and (cell[0].is_valid_int() or cell[0] in ["-", "+"]):
+			item.set_text_alignment(i, HORIZONTAL_ALIGNMENT_RIGHT)
+		if colours.has(i):
+			item.set_custom_color(i, colours[i])
+	return item
+
+
+static func kpi_grid(columns: int = 4) -> GridContainer:
+	var grid := GridContainer.new()
+	grid.columns = columns * 2
+	grid.add_theme_constant_override("h_separation", 18)
+	return grid
+
+
+## A caption/value pair in a grid; returns the value label.
+static func add_kpi(grid: GridContainer, caption: String) -> Label:
+	var c := Label.new()
+	c.text = caption
+	c.modulate = Color(0.7, 0.7, 0.7)
+	grid.add_child(c)
+	var v := Label.new()
+	v.text = Fmt.MISSING
+	v.add_theme_font_size_override("font_size", 17)
+	grid.add_child(v)
+	return v
+
+
+static func set_value(label: Label, text: String, colour: Color = Fmt.NEUTRAL) -> void:
+	label.text = text
+	label.modulate = colour
+
+
+static func dates_of(rows: Array, key: String) -> PackedStringArray:
+	var out := PackedStringArray()
+	for r: Dictionary in rows:
+		out.append(Fmt.day(r.get(key)))
+	return out
+
+
+static func series_of(rows: Array, key: String) -> PackedFloat64Array:
+	var out := PackedFloat64Array()
+	for r: Dictionary in rows:
+		var v: Variant = r.get(key)
+		out.append(float(v) if v is float or v is int else NAN)
+	return out

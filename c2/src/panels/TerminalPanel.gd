@@ -1,0 +1,188 @@
+extends BasePanel
+## Terminal: `backtest run STRATEGY START END MARKET`, `jobs`, `job ID`, `cancel ID`,
+## `help`, `clear`; follows a job's progress until it ends; command history on Up/Down.
+
+signal job_finished(job_id: int, status: String)
+
+const TERMINAL_STATES: PackedStringArray = ["SUCCEEDED", "FAILED", "CANCELLED"]
+
+var output: RichTextLabel
+var input: LineEdit
+var history: PackedStringArray = []
+var poll_seconds: float = 1.0
+var _history_index: int = 0
+
+
+func _init() -> void:
+	super()
+	title_text = "Terminal"
+
+
+func _build() -> void:
+	output = RichTextLabel.new()
+	output.scroll_following = true
+	output.selection_enabled = true
+	output.size_flags_vertical = Control.SIZE_EXPAND_FILL
+	output.custom_minimum_size = Vector2(0, 300)
+	body.add_child(output)
+	input = LineEdit.new()
+	input.placeholder_text = "backtest run US_CORE_LONG_EQ 2023-01-01 2024-01-01 US_EQ   (help lists the commands)"
+	input.text_submitted.connect(_on_input_text_submitted)
+	input.gui_input.connect(_on_input_gui_input)
+	body.add_child(input)
+	print_line("Prometheus C2 terminal — " + CommandParser.USAGE[CommandParser.Kind.BACKTEST_RUN])
+
+
+func _load() -> ApiResult:
+	has_data = true  # the terminal is never "empty"
+	return ApiResult.success(200, [])
+
+
+func print_line(text: String, colour: Color = Fmt.NEUTRAL) -> void:
+	output.push_color(colour)
+	output.add_text(text + "\n")
+	output.pop()
+
+
+func text() -> String:
+	return output.get_parsed_text()
+
+
+## Runs one command line; returns when the command (and a job it started) is done.
+func execute(line: String) -> void:
+	if not line.strip_edges().is_empty():
+		history.append(line)
+		_history_index = history.size()
+	print_line("> " + line, Color(0.6, 0.8, 1.0))
+	var cmd := CommandParser.parse(line)
+	match cmd.kind:
+		CommandParser.Kind.INVALID:
+			print_line(cmd.error, Fmt.LOSS)
+		CommandParser.Kind.HELP:
+			print_line(CommandParser.help_text())
+		CommandParser.Kind.CLEAR:
+			output.clear()
+		CommandParser.Kind.JOBS:
+			await _show_jobs()
+		CommandParser.Kind.JOB:
+			await _show_job(cmd.job_id)
+		CommandParser.Kind.CANCEL:
+			await _cancel(cmd.job_id)
+		CommandParser.Kind.BACKTEST_RUN:
+			await _run_backtest(cmd)
+
+
+func _run_backtest(cmd: CommandParser.Command) -> void:
+	var submitted := await api.run_backtest(cmd.strategy_id, cmd.start_date, cmd.end_date, cmd.market_id)
+	if not submitted.is_ok():
+		print_line("refused: " + submitted.describe(), Fmt.LOSS)
+		return
+	var job_id := int(submitted.data)
+	print_line("job %d submitted; following its progress (cancel %d to stop it)" % [job_id, job_id])
+	await follow(job_id)
+
+
+## Polls a job until it ends, printing each change of progress.
+func follow(job_id: int) -> String:
+	var last := ""
+	while true:
+		var r := await api.get_job(job_id)
+		if not r.is_ok():
+			print_line("job %d: %s" % [job_id, r.describe()], Fmt.LOSS)
+			if not r.is_unreachable():
+				return "ERROR"
+		elif r.rows().is_empty():
+			print_line("no job %d" % job_id, Fmt.LOSS)
+			return "ERROR"
+		else:
+			var j := r.first()
+			var status := str(j.get("status"))
+			var line := _job_line(j)
+			if line != last:
+				print_line(line, _status_colour(status))
+				last = line
+			if status in TERMINAL_STATES:
+				if status == "FAILED":
+					print_line("error: " + str(j.get("error")), Fmt.LOSS)
+				job_finished.emit(job_id, status)
+				return status
+		await get_tree().create_timer(poll_seconds).timeout
+	return "ERROR"
+
+
+func _show_jobs() -> void:
+	var r := await api.get_jobs(15)
+	if not r.is_ok():
+		print_line(r.describe(), Fmt.LOSS)
+		return
+	if r.rows().is_empty():
+		print_line("no jobs yet")
+	for j: Dictionary in r.rows():
+		print_line(_job_line(j), _status_colour(str(j.get("status"))))
+
+
+func _show_job(job_id: int) -> void:
+	var r := await api.get_job(job_id)
+	if not r.is_ok():
+		print_line(r.describe(), Fmt.LOSS)
+	elif r.rows().is_empty():
+		print_line("no job %d" % job_id, Fmt.LOSS)
+	else:
+		var j := r.first()
+		print_line(_job_line(j), _status_colour(str(j.get("status"))))
+		if j.get("run_id") != null:
+			print_line("  run %s" % str(j.get("run_id")))
+		if j.get("error") != null:
+			print_line("  error: %s" % str(j.get("error")), Fmt.LOSS)
+
+
+func _cancel(job_id: int) -> void:
+	var r := await api.cancel_job(job_id)
+	if r.is_ok():
+		print_line("job %d: %s" % [job_id, str(r.data)])
+	else:
+		print_line("cancel refused: " + r.describe(), Fmt.LOSS)
+
+
+static func _job_line(j: Dictionary) -> String:
+	return (
+		"job %s  %-9s %5s%%  %s  %s %s .. %s"
+		% [
+			Fmt.number(j.get("job_id"), 0),
+			str(j.get("status")),
+			Fmt.number(j.get("progress_pct"), 1),
+			Fmt.day(j.get("progress_date")),
+			str(j.get("strategy_id", "")),
+			Fmt.day(j.get("start_date")),
+			Fmt.day(j.get("end_date")),
+		]
+	)
+
+
+static func _status_colour(status: String) -> Color:
+	match status:
+		"SUCCEEDED":
+			return Fmt.GAIN
+		"FAILED", "CANCELLED":
+			return Fmt.LOSS
+	return Fmt.NEUTRAL
+
+
+func _on_input_text_submitted(line: String) -> void:
+	input.clear()
+	execute(line)
+
+
+func _on_input_gui_input(event: InputEvent) -> void:
+	var key := event as InputEventKey
+	if key == null or not key.pressed or history.is_empty():
+		return
+	if key.keycode == KEY_UP:
+		_history_index = maxi(0, _history_index - 1)
+	elif key.keycode == KEY_DOWN:
+		_history_index = mini(history.size(), _history_index + 1)
+	else:
+		return
+	input.text = history[_history_index] if _history_index < history.size() else ""
+	input.caret_column = input.text.length()
+	input.accept_event()
