@@ -129,16 +129,13 @@ async def load_schema(conn: psycopg.AsyncConnection[Any]) -> SchemaCache:
         view.columns[col] = typ
     cur = await conn.execute(
         """
-        select p.proname, coalesce(p.proargnames, '{}'), p.proargtypes::oid[], p.pronargdefaults,
-               format_type(p.prorettype, null), p.proretset, p.provolatile, obj_description(p.oid, 'pg_proc')
+        select p.proname, coalesce(p.proargnames, '{}'),
+               array(select format_type(t, null) from unnest(p.proargtypes::oid[]) with ordinality u(t, i) order by i),
+               p.pronargdefaults, format_type(p.prorettype, null), p.proretset, p.provolatile,
+               obj_description(p.oid, 'pg_proc')
           from pg_proc p where p.pronamespace = %s::regnamespace and p.prokind = 'f'
         """, (SCHEMA,))
-    for name, argnames, argtypes, ndefaults, rettype, retset, vol, comment in await cur.fetchall():
-        types = []
-        for oid in argtypes:
-            tcur = await conn.execute("select format_type(%s, null)", (oid,))
-            row = await tcur.fetchone()
-            types.append(row[0] if row else "text")
+    for name, argnames, types, ndefaults, rettype, retset, vol, comment in await cur.fetchall():
         n = len(types)
         args = [(argnames[i] if i < len(argnames) else f"${i + 1}", types[i], i >= n - ndefaults) for i in range(n)]
         cache.functions.setdefault(name, []).append(Function(name, args, rettype, retset, vol, comment))
@@ -381,21 +378,15 @@ class Gateway:
         base = sql.SQL("{} limit {} offset {}").format(base, sql.Literal(limit), sql.Literal(offset))
         stmt = sql.SQL("select coalesce(json_agg(t), '[]')::text from ({}) t").format(base)
         prefer = request.headers.get("Prefer", "")
-        count_stmt = None
         m = re.search(r"count=(exact|planned|estimated)", prefer)
         counted = sql.SQL("select count(*) from {}").format(sql.Identifier(SCHEMA, name))
         if where:
             counted = sql.SQL("{} where {}").format(counted, sql.SQL(" and ").join(where))
-        if m and m.group(1) == "exact":
-            count_stmt = counted
-        elif m:
-            count_stmt = sql.SQL("select ((explain_json -> 0 -> 'Plan' ->> 'Plan Rows'))::bigint from "
-                                 "(select {}::jsonb as explain_json) x").format(sql.Placeholder())
         if m and m.group(1) != "exact":
             total = await self.planned_count(request, claims, counted, params)
             body, _, extra = await self.run(request, claims, True, stmt, params)
         else:
-            body, total, extra = await self.run(request, claims, True, stmt, params, count_stmt)
+            body, total, extra = await self.run(request, claims, True, stmt, params, counted if m else None)
         rows = json.loads(body)
         n = len(rows)
         rng = f"{offset}-{offset + n - 1}" if n else "*"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,16 +23,11 @@ import requests
 
 from pycore.devdb import with_user
 from pycore.gateway import make_token
+from tests.conftest import _free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = os.environ.get("PGRST_JWT_SECRET", "test-secret-of-the-http-contract-suite-0123456789")
 TERMINAL = ("SUCCEEDED", "FAILED", "CANCELLED")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Api:

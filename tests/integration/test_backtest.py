@@ -19,6 +19,7 @@ import pytest
 
 from pycore.backtest import BacktestError, run_backtest
 from pycore.config import DEFAULT_STRATEGIES, BacktestRequest, ConfigError, StrategyConfig
+from pycore.devdb import with_user
 from pycore.marketdata import MarketDataError
 from pycore.strategies import make_strategy
 
@@ -30,10 +31,7 @@ RUN_TABLES = ["orders", "fills", "positions_snapshots", "executed_actions", "bac
 
 
 def writer_of(url: str) -> str:
-    params = psycopg.conninfo.conninfo_to_dict(url)
-    params["user"] = "pycore_writer"
-    params.pop("password", None)
-    return psycopg.conninfo.make_conninfo("", **{k: str(v) for k, v in params.items()})
+    return with_user(url, "pycore_writer")
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -74,9 +73,9 @@ def test_setup_script_second_run_is_a_no_op() -> None:
 
 
 def test_main_job_is_idempotent(loaded_db: str, tmp_path: Path) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    from tests.conftest import _free_port
+
+    port = _free_port()
     env = {**os.environ, "DATABASE_URL": loaded_db, "PROMETHEUS_RUN_DIR": str(tmp_path), "PROMETHEUS_API_PORT": str(port),
            "PGRST_DB_URI": devdb.with_user(loaded_db, "authenticator"), "PYCORE_DATABASE_URL": devdb.with_user(loaded_db, "pycore_writer")}
     try:

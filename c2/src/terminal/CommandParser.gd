@@ -60,8 +60,9 @@ static func parse(line: String) -> Command:
 		"clear":
 			cmd.kind = Kind.CLEAR
 		"jobs":
-			cmd.kind = Kind.JOBS if words.size() == 1 else Kind.INVALID
-			if cmd.kind == Kind.INVALID:
+			if words.size() == 1:
+				cmd.kind = Kind.JOBS
+			else:
 				cmd.error = "usage: " + USAGE[Kind.JOBS]
 		"job", "cancel":
 			var want := Kind.JOB if verb == "job" else Kind.CANCEL

@@ -11,19 +11,7 @@ select d::date as date, row_number() over (order by d) as k
 insert into runtime.regimes (as_of_date, region, regime_label, confidence, run_id)
 select date, 'US', case when k <= 40 then 'CALM_BULL' else 'CRISIS' end, 0.9, null from days;
 
-create function pg_temp.sqlstate_as(p_role text, p_sql text) returns text language plpgsql as $$
-declare v text := 'OK';
-begin
-  begin
-    perform set_config('request.jwt.claims', json_build_object('role', p_role, 'sub', 'tester')::text, true);
-    execute format('set local role %I', p_role);
-    execute p_sql;
-    reset role;
-  exception when others then
-    v := sqlstate;
-  end;
-  return v;
-end $$;
+\ir sqlstate_as.psql
 
 -- a finished run of the strategy with a given top_k, Sharpe and daily returns in the two regimes
 create function pg_temp.add_run(p_top_k int, p_sharpe float8, p_calm float8, p_crisis float8) returns uuid language sql as $$

@@ -11,19 +11,7 @@ values ('EMPTY_MKT', 'A market without instruments', 'US', 'America/New_York', '
 insert into hist.instruments (instrument_id, market_id, ticker, name, gics_sector, currency, exchange_calendar, first_date, last_date)
 values ('TSTA', 'US_EQ', 'TSTA', 'Test A', 'Industrials', 'USD', 'XNYS', '2020-01-02', '2021-12-31') on conflict do nothing;
 
-create function pg_temp.sqlstate_as(p_role text, p_sql text) returns text language plpgsql as $$
-declare v text := 'OK';
-begin
-  begin
-    perform set_config('request.jwt.claims', json_build_object('role', p_role, 'sub', 'tester')::text, true);
-    execute format('set local role %I', p_role);
-    execute p_sql;
-    reset role;
-  exception when others then
-    v := sqlstate;
-  end;
-  return v;
-end $$;
+\ir sqlstate_as.psql
 
 -- TEST: the functions and who may call them
 select has_function('api', 'run_backtest', array['text', 'date', 'date', 'text[]', 'jsonb', 'text'], 'api.run_backtest(strategy_id, start_date, end_date, market_ids, config_overrides, portfolio_id) exists');
