@@ -1,68 +1,175 @@
 """Job workers: ``python -m pycore.worker [--concurrency N] [--one-shot]``.
 
-Each worker process runs a procrastinate worker on the ``backtests`` queue (see
-:mod:`pycore.jobqueue`): woken by LISTEN/NOTIFY, claims with SKIP LOCKED, heart-
-beats, reports progress, honours cancel, requeues the jobs of dead workers
-without duplicating rows, and shuts down gracefully on SIGTERM. ``--concurrency
-N`` runs N processes (the compiled loop holds the GIL, so processes, not threads,
-use several cores).
+A supervisor process runs N worker processes (the compiled loop holds the GIL, so
+processes, not threads, use several cores). Each runs a procrastinate worker on
+the ``backtests`` queue (see :mod:`pycore.jobqueue`): woken by LISTEN/NOTIFY,
+claims with SKIP LOCKED, heart-beats and renews the leases of its jobs, reports
+progress, honours cancel, retries a job whose attempt met a transient database
+fault (backoff, up to ``--max-attempts``), and sweeps for the jobs of dead workers.
+
+The supervisor reaps a worker process that dies (killed, crashed, or stopped
+because the database stayed away) and starts a replacement at once (after a
+backoff if it keeps dying young), logging ``worker process <pid> died (signal 9);
+started <newpid>``. On SIGTERM or SIGINT it stops the workers gracefully (each
+finishes the job in hand) and starts no more. A worker process dies with its
+supervisor (SIGKILL on the supervisor kills them too; their jobs are recovered
+by the other workers' sweep).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
 import logging
+import os
 import signal
 import subprocess
 import sys
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from pycore.devdb import DevDbError, writer_url
-from pycore.jobqueue import QUEUE, log, serve, worker_name
+from pycore.jobqueue import QUEUE, Policy, log, serve, worker_name
+
+PR_SET_PDEATHSIG = 1
+YOUNG = 10.0  # a worker process that dies younger than this is restarted after a growing backoff
+MAX_BACKOFF = 30.0
+
+
+@dataclass
+class Slot:
+    """One of the N worker processes of the supervisor."""
+
+    proc: subprocess.Popen[bytes] | None = None
+    started: float = 0.0
+    quick_deaths: int = 0
+    restart_at: float | None = None
+    death: str = ""
+    done: bool = False
+    pids: list[int] = field(default_factory=list)
+
+
+class Supervisor:
+    def __init__(self, n: int, child_args: list[str], one_shot: bool) -> None:
+        self.slots = [Slot() for _ in range(n)]
+        self.child_args = child_args
+        self.one_shot = one_shot
+        self.stopping = False
+
+    def spawn(self, slot: Slot) -> int:
+        proc = subprocess.Popen([*self.child_args, "--child", str(os.getpid())], process_group=0)
+        slot.proc, slot.started, slot.restart_at = proc, time.monotonic(), None
+        slot.pids.append(proc.pid)
+        return proc.pid
+
+    def stop(self, signum: int, _frame: Any) -> None:
+        if not self.stopping:
+            log.info("supervisor: %s; stopping the worker processes (each finishes its job)", signal.Signals(signum).name)
+        self.stopping = True
+        for slot in self.slots:
+            if slot.proc is not None and slot.proc.poll() is None:
+                slot.proc.send_signal(signal.SIGTERM)
+
+    def run(self) -> int:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        pids = [self.spawn(s) for s in self.slots]
+        log.info("supervisor %d: %d worker process%s on queue %s: %s", os.getpid(), len(pids),
+                 "es" if len(pids) > 1 else "", QUEUE, " ".join(map(str, pids)))
+        while not all(s.done for s in self.slots):
+            now = time.monotonic()
+            for slot in self.slots:
+                if slot.done:
+                    continue
+                if slot.proc is None:  # waiting to restart
+                    if self.stopping:
+                        slot.done = True
+                    elif slot.restart_at is not None and now >= slot.restart_at:
+                        new = self.spawn(slot)
+                        log.warning("worker process %s; started %d", slot.death, new)
+                    continue
+                code = slot.proc.poll()
+                if code is None:
+                    continue
+                old = slot.proc.pid
+                slot.proc = None
+                if self.stopping or (self.one_shot and code == 0):
+                    slot.done = True
+                    continue
+                how = f"signal {-code}" if code < 0 else f"exit code {code}"
+                slot.death = f"{old} died ({how})"
+                if now - slot.started < YOUNG:
+                    slot.quick_deaths += 1
+                else:
+                    slot.quick_deaths = 0
+                wait = 0.0 if slot.quick_deaths <= 1 else min(2.0 ** (slot.quick_deaths - 2), MAX_BACKOFF)
+                if wait == 0:
+                    new = self.spawn(slot)
+                    log.warning("worker process %s; started %d", slot.death, new)
+                else:
+                    slot.restart_at = now + wait
+                    log.warning("worker process %s; it died young %d times in a row: restarting in %.0f s",
+                                slot.death, slot.quick_deaths, wait)
+            time.sleep(0.1)
+        log.info("supervisor %d: every worker process stopped", os.getpid())
+        return 0
+
+
+def die_with_parent(parent: int) -> None:
+    """SIGKILL this process when the supervisor dies (Linux); exit now if it already did."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        raise SystemExit(0)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pycore.worker", description=__doc__.splitlines()[0])
     parser.add_argument("--concurrency", type=int, default=1, help="worker processes (default 1)")
     parser.add_argument("--one-shot", action="store_true", help="run the queued jobs, then exit")
-    parser.add_argument("--heartbeat", type=float, default=2.0, help="seconds between heartbeats")
-    parser.add_argument("--stalled-after", type=float, default=10.0, help="seconds without heartbeat before a worker counts as dead")
+    parser.add_argument("--heartbeat", type=float, default=2.0, help="seconds between heartbeats (default 2)")
+    parser.add_argument("--stalled-after", type=float, default=10.0,
+                        help="seconds without heartbeat before a worker counts as dead, and the lease of a running job (default 10)")
+    parser.add_argument("--max-attempts", type=int, default=Policy.max_attempts,
+                        help="attempts of a job before a transient database fault fails it (default 5)")
+    parser.add_argument("--retry-backoff", type=float, default=Policy.backoff,
+                        help="seconds before the first retry, doubled per attempt (default 2)")
+    parser.add_argument("--reconnect-timeout", type=float, default=Policy.reconnect,
+                        help="seconds a job's attempt keeps trying to reach the database after a fault (default 60)")
+    parser.add_argument("--poll", type=float, default=2.0, help="seconds between polls of the queue (besides NOTIFY)")
+    parser.add_argument("--child", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.concurrency < 1:
         print("error: --concurrency must be at least 1", file=sys.stderr)
         return 2
+    if args.max_attempts < 1 or args.retry_backoff < 0 or args.heartbeat <= 0 or args.stalled_after <= args.heartbeat:
+        print("error: need --max-attempts >= 1, --retry-backoff >= 0 and 0 < --heartbeat < --stalled-after", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
     logging.getLogger("procrastinate").setLevel(logging.WARNING)
+    logging.getLogger("psycopg.pool").setLevel(logging.ERROR)  # its reconnection attempts during a restart; ours say it
     try:
         url = writer_url()
     except DevDbError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    children: list[subprocess.Popen[bytes]] = []
-    if args.concurrency > 1:
-        child_args = [sys.executable, "-m", "pycore.worker", "--heartbeat", str(args.heartbeat),
-                      "--stalled-after", str(args.stalled_after)] + (["--one-shot"] if args.one_shot else [])
-        children = [subprocess.Popen(child_args) for _ in range(args.concurrency - 1)]
-
-        def forward(signum: int, _frame: Any) -> None:
-            for c in children:
-                c.send_signal(signum)
-            raise KeyboardInterrupt
-
-        signal.signal(signal.SIGTERM, forward)
-    log.info("worker %s serving queue %s (%d process%s)", worker_name(), QUEUE, args.concurrency, "es" if args.concurrency > 1 else "")
+    if args.child is None:
+        child_args = [sys.executable, "-m", "pycore.worker", *(argv if argv is not None else sys.argv[1:])]
+        return Supervisor(args.concurrency, child_args, args.one_shot).run()
+    die_with_parent(args.child)
+    policy = Policy(max_attempts=args.max_attempts, backoff=args.retry_backoff, lease=args.stalled_after,
+                    stalled_after=args.stalled_after, reconnect=args.reconnect_timeout)
+    log.info("worker %s serving queue %s", worker_name(), QUEUE)
     try:
-        asyncio.run(serve(url, one_shot=args.one_shot, heartbeat=args.heartbeat, stalled_after=args.stalled_after))
+        asyncio.run(serve(url, one_shot=args.one_shot, heartbeat=args.heartbeat, stalled_after=args.stalled_after,
+                          policy=policy, poll=args.poll))
     except KeyboardInterrupt:
         pass
-    finally:
-        # procrastinate's own SIGTERM/SIGINT handler stopped this process's worker: stop the others the same way
-        for c in children:
-            if c.poll() is None:
-                c.send_signal(signal.SIGTERM)
-        for c in children:
-            c.wait()
     return 0
 
 

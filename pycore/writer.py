@@ -2,9 +2,11 @@
 
 Each buffer table maps to one runtime table through a field spec: which buffer
 column feeds which database column and how it is encoded. Constants of the run
-(run_id, mode, portfolio, strategy) are encoded once per payload, instrument
-and enum codes become their text labels, and the encoder (compiled) writes the
-COPY payload straight from the C arrays.
+(run_id, mode, portfolio, strategy, sleeve, the config snapshot) are encoded once
+per payload, instrument and enum codes become their text labels, per-position
+context (sector, target weight in force) is a small JSON object built from the
+C columns, and the encoder (compiled) writes the COPY payload straight from the
+C arrays.
 """
 
 from __future__ import annotations
@@ -18,25 +20,14 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from pycore_ext.broker import RunBuffers
+from pycore_ext.broker import LAYOUT, RunBuffers
 from pycore_ext.copybuf import CopyBuffer
 from pycore_ext.rowbuf import RowTable, encode
-from pycore_ext.simulator import REASONS, SIDES, STATUSES
+from pycore_ext.simulator import ORDER_TYPES, REASONS, SIDES, STATUSES
 
-RUN_TABLES = (
-    "runtime.decision_outcomes",
-    "runtime.backtest_trades",
-    "runtime.executed_actions",
-    "runtime.fills",
-    "runtime.orders",
-    "runtime.positions_snapshots",
-    "runtime.backtest_daily_equity",
-    "runtime.target_portfolios",
-    "runtime.portfolio_risk_reports",
-    "runtime.engine_decisions",
-    "runtime.instrument_scores",
-    "runtime.universe_members",
-)
+# the buffer columns a field kind may read: their storage kind in the extension's LAYOUT
+_STORAGE = {"i64": "i64", "i64_null0": "i64", "ts": "i64", "f64": "f64", "f64_nullnan": "f64", "i32": "i32",
+            "date": "i32", "enum": "i32", "text": "obj", "jsonb": "obj"}
 
 
 @dataclass
@@ -49,6 +40,14 @@ class RunContext:
     instruments: Sequence[str]
     mode: str = "BACKTEST"
     universe_id: str | None = None
+    sleeve_id: str | None = None
+    config_json: str = "{}"
+    sectors: Sequence[str | None] = ()
+
+    @property
+    def sleeve(self) -> str:
+        """The sleeve the run books: its own, else the strategy's."""
+        return self.sleeve_id or self.strategy_id
 
 
 def table_specs(ctx: RunContext) -> dict[str, tuple[str, list[tuple[str, str, str | None, Any]]]]:
@@ -56,13 +55,19 @@ def table_specs(ctx: RunContext) -> dict[str, tuple[str, list[tuple[str, str, st
     run = ("run_id", "const", None, ctx.run_id.bytes)
     mode = ("mode", "const", None, ctx.mode.encode())
     portfolio = ("portfolio_id", "const", None, ctx.portfolio_id.encode())
+    strategy = ("strategy_id", "const", None, ctx.strategy_id.encode())
     inst = tuple(ctx.instruments)
+    sectors = tuple(ctx.sectors) if ctx.sectors else (None,) * len(inst)
+    if len(sectors) != len(inst):
+        raise ValueError(f"{len(sectors)} sectors for {len(inst)} instruments")
+    # jsonb's binary COPY format: a version byte, then the JSON text
+    config_snapshot = ("config_snapshot", "const", None, b"\x01" + ctx.config_json.encode())
     return {
         # engine decisions first: orders, actions and targets reference them
         "decisions": ("runtime.engine_decisions", [
             ("decision_id", "i64", "decision_id", None), run, mode,
             ("engine_name", "const", None, b"PORTFOLIO"),
-            ("strategy_id", "const", None, ctx.strategy_id.encode()),
+            strategy,
             ("market_id", "const", None, ctx.market_id.encode()),
             ("as_of_date", "date", "as_of_date", None),
             ("config_id", "const", None, f"{ctx.strategy_id}@{ctx.run_id}".encode()),
@@ -72,10 +77,11 @@ def table_specs(ctx: RunContext) -> dict[str, tuple[str, list[tuple[str, str, st
         ]),
         "targets": ("runtime.target_portfolios", [
             ("target_id", "i64", "target_id", None), run, mode,
-            ("strategy_id", "const", None, ctx.strategy_id.encode()), portfolio,
+            strategy, portfolio,
             ("as_of_date", "date", "as_of_date", None),
             ("target_positions", "jsonb", "target_positions", None),
             ("metadata", "jsonb", "metadata", None),
+            ("optimization_params", "jsonb", "optimization_params", None),
             ("decision_id", "i64_null0", "decision_id", None),
         ]),
         "orders": ("runtime.orders", [
@@ -84,7 +90,7 @@ def table_specs(ctx: RunContext) -> dict[str, tuple[str, list[tuple[str, str, st
             ("trade_date", "date", "trade_date", None),
             ("instrument_id", "enum", "instrument", inst),
             ("side", "enum", "side", SIDES),
-            ("order_type", "enum", "order_type", ("MARKET",)),
+            ("order_type", "enum", "order_type", ORDER_TYPES),
             ("quantity", "f64", "quantity", None),
             ("filled_quantity", "f64", "filled_quantity", None),
             ("status", "enum", "status", STATUSES),
@@ -104,16 +110,18 @@ def table_specs(ctx: RunContext) -> dict[str, tuple[str, list[tuple[str, str, st
             ("slippage", "f64", "slippage", None),
         ]),
         "trades": ("runtime.backtest_trades", [
-            ("trade_id", "i64", "trade_id", None), run, mode,
-            ("trade_date", "date", "trade_date", None),
-            ("ticker", "enum", "instrument", inst),
-            ("direction", "enum", "direction", SIDES),
-            ("size", "f64", "size", None),
+            ("trade_id", "i64", "trade_id", None), run, mode, strategy,
+            ("sleeve_id", "const", None, ctx.sleeve.encode()),
+            ("as_of_date", "date", "as_of_date", None),
+            ("instrument_id", "enum", "instrument", inst),
+            ("side", "enum", "side", SIDES),
+            ("quantity", "f64", "quantity", None),
             ("price", "f64", "price", None),
-            ("realized_pnl", "f64", "realized_pnl", None),
+            ("pnl", "f64", "pnl", None),
             ("commission", "f64", "commission", None),
             ("fill_id", "i64", "fill_id", None),
             ("decision_id", "i64_null0", "decision_id", None),
+            config_snapshot,
         ]),
         "actions": ("runtime.executed_actions", [
             ("action_id", "i64", "action_id", None), run, mode, portfolio,
@@ -137,11 +145,13 @@ def table_specs(ctx: RunContext) -> dict[str, tuple[str, list[tuple[str, str, st
             ("unrealized_pnl", "f64", "unrealized_pnl", None),
             ("last_price", "f64", "last_price", None),
             ("weight", "f64", "weight", None),
+            ("metadata", "jsonb_obj", None, (("sector", "enum", "instrument", sectors),
+                                             ("target_weight", "f64_nullnan", "target_weight", None))),
         ]),
         "equity": ("runtime.backtest_daily_equity", [
             run, mode,
-            ("date", "date", "date", None),
-            ("equity_curve_value", "f64", "equity", None),
+            ("as_of_date", "date", "as_of_date", None),
+            ("equity", "f64", "equity", None),
             ("cash", "f64", "cash", None),
             ("drawdown", "f64", "drawdown", None),
             ("gross_exposure", "f64", "gross", None),
@@ -150,6 +160,18 @@ def table_specs(ctx: RunContext) -> dict[str, tuple[str, list[tuple[str, str, st
             ("exposure_metrics_json", "jsonb", "exposure_json", None),
         ]),
     }
+
+
+def check_layout(specs: dict[str, tuple[str, list[tuple[str, str, str | None, Any]]]]) -> None:
+    """Every buffer column a COPY field list reads is a column of the extension's buffer layout, of the storage its
+    field kind reads: a renamed or missing column fails here, before any run, not at the first non-empty drain."""
+    for name, (table, fields) in specs.items():
+        for db_col, kind, col, extra in fields:
+            reads = [(k, c) for _key, k, c, _labels in extra] if kind == "jsonb_obj" else [(kind, col)]
+            for k, c in reads:
+                storage = _STORAGE.get(k)  # None: a constant, no buffer column
+                if storage is not None and c not in LAYOUT[name][storage]:
+                    raise ValueError(f"{table}.{db_col}: buffer {name} has no {storage} column {c!r} ({k})")
 
 
 @dataclass
@@ -171,6 +193,7 @@ class RunWriter:
         self.keep_payloads = keep_payloads
         self.payloads: list[tuple[str, bytes]] = []
         self.specs = table_specs(ctx)
+        check_layout(self.specs)
         self.stats = WriteStats()
         self._buf = CopyBuffer(1 << 22)
         self._statements = {
@@ -204,7 +227,7 @@ class RunWriter:
         return n
 
 
-def purge_run(conn: psycopg.Connection[Any], run_id: uuid.UUID) -> None:
-    """Remove every row a run wrote (children before parents); the run row stays."""
-    for table in RUN_TABLES:
-        conn.execute(sql.SQL("delete from {} where run_id = %s").format(sql.Identifier(*table.split("."))), (run_id,))
+def purge_run(conn: psycopg.Connection[Any], run_id: uuid.UUID) -> int:
+    """Remove every row a run wrote (``core.purge_run``, over the one list of run tables in SQL); the run row stays."""
+    row = conn.execute("select core.purge_run(%s)", (run_id,)).fetchone()
+    return int(row[0]) if row else 0

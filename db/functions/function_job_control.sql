@@ -35,6 +35,9 @@ declare
   v_params jsonb;
   v_job bigint;
   v_queue bigint;
+  v_config jsonb;
+  v_version integer;
+  v_errors text;
 begin
   if strategy_id is null or start_date is null or end_date is null then
     raise exception 'strategy_id, start_date and end_date are required' using errcode = '22023',
@@ -67,6 +70,21 @@ begin
   if portfolio_id is not null and portfolio_id !~ '^[A-Za-z0-9_.-]{1,64}$' then
     raise exception 'portfolio_id must be 1-64 letters, digits, ".", "_" or "-"' using errcode = '22023';
   end if;
+  -- The config the worker will run, checked by the rules of pycore.config.StrategyConfig (one schema, generated from
+  -- the models): overrides deep-merged over the active version, then the requested market set, as pycore.backtest does.
+  select c.config_json, c.version into v_config, v_version
+    from runtime.strategy_configs c where c.strategy_id = run_backtest.strategy_id and c.is_active;
+  v_config := core.config_merge(v_config, config_overrides);
+  select string_agg(e.path || ': ' || e.message, '; ') into v_errors from core.config_errors(core.strategy_config_schema(), v_config) e;
+  if v_errors is null and v_config ->> 'market_id' is distinct from v_market then
+    select string_agg(e.path || ': ' || e.message, '; ') into v_errors
+      from core.config_errors(core.strategy_config_schema(), core.config_merge(v_config, jsonb_build_object('market_id', v_market))) e;
+  end if;
+  if v_errors is not null then
+    raise exception 'invalid strategy config: %', v_errors using errcode = '22023',
+      detail = format('config_overrides merged over the active config of %s (version %s)', strategy_id, v_version),
+      hint = 'fields and limits as in pycore.config.StrategyConfig, e.g. {"portfolio": {"top_k": 20, "max_weight": 0.1}}';
+  end if;
   v_params := jsonb_build_object('strategy_id', strategy_id, 'start_date', start_date, 'end_date', end_date,
                                  'market_ids', to_jsonb(market_ids), 'config_overrides', config_overrides,
                                  'portfolio_id', portfolio_id);
@@ -89,7 +107,7 @@ end
 $$;
 
 comment on function api.run_backtest(text, date, date, text[], jsonb, text) is
-'Submit a backtest (operator only): validates the strategy, dates and market, queues the job for the workers and returns its job_id; follow it in /jobs?job_id=eq.<id>. Errors: 400 (22023) bad dates or parameters, 404 (PT404) unknown strategy or market, 409 (PT409) an identical job is already pending or running, 401/403 without the operator role.';
+'Submit a backtest (operator only): validates the strategy, dates and market, queues the job for the workers and returns its job_id; follow it in /jobs?job_id=eq.<id>. Errors: 400 (22023) bad dates or parameters, or config_overrides that make an invalid config (message "invalid strategy config: <field path>: <reason>", e.g. "portfolio.top_k: must be >= 1"; the overrides are deep-merged over the strategy''s active config and checked against core.strategy_config_schema(), the rules of the core''s pydantic StrategyConfig; nothing is queued), 404 (PT404) unknown strategy or market, 409 (PT409) an identical job is already pending or running, 401/403 without the operator role.';
 
 create function api.cancel_job(job_id bigint)
 returns text

@@ -8,6 +8,7 @@ With ``PGRST_URL`` the tests talk to that server instead of starting the gateway
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -95,36 +96,44 @@ def api_db(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue("loaded_db"))
 
 
+@contextlib.contextmanager
+def serve_gateway(db_url: str, log_path: Path = ROOT / ".pytest-gateway.log") -> Iterator[Api]:
+    """The gateway over ``db_url`` (logging in as ``authenticator``) on a free port, stopped on exit."""
+    port = _free_port()
+    env = {**os.environ, "PGRST_DB_URI": with_user(db_url, "authenticator"), "PGRST_JWT_SECRET": SECRET}
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "pycore.gateway", "--port", str(port)], cwd=ROOT, env=env,
+                                stdout=log, stderr=subprocess.STDOUT)
+        try:
+            client = Api(f"http://127.0.0.1:{port}", db_url)
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if client.get("/").status_code == 200:
+                        break
+                except requests.ConnectionError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the gateway did not start: " + log_path.read_text()[-2000:])
+                time.sleep(0.2)
+            yield client
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
 @pytest.fixture(scope="session")
 def api(api_db: str) -> Iterator[Api]:
     external = os.environ.get("PGRST_URL")
     if external:
         yield Api(external, api_db)
         return
-    port = _free_port()
-    env = {**os.environ, "PGRST_DB_URI": with_user(api_db, "authenticator"), "PGRST_JWT_SECRET": SECRET}
-    log = open(ROOT / ".pytest-gateway.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, "-m", "pycore.gateway", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    client = Api(f"http://127.0.0.1:{port}", api_db)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if client.get("/").status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError("the gateway did not start: " + (ROOT / ".pytest-gateway.log").read_text()[-2000:])
-        time.sleep(0.2)
-    yield client
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with serve_gateway(api_db) as client:
+        yield client
 
 
 class Workers:
@@ -134,9 +143,14 @@ class Workers:
         self.env = {**os.environ, "PYCORE_DATABASE_URL": with_user(db_url, "pycore_writer")}
         self.procs: list[subprocess.Popen[bytes]] = []
 
-    def start(self, *extra: str) -> subprocess.Popen[bytes]:
-        proc = subprocess.Popen([sys.executable, "-m", "pycore.worker", "--heartbeat", "0.5", "--stalled-after", "3", *extra],
-                                cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    def start(self, *extra: str, log: Path | None = None) -> subprocess.Popen[bytes]:
+        """``python -m pycore.worker`` (a supervisor and its worker processes); ``log``: where its output goes."""
+        args = [sys.executable, "-m", "pycore.worker", "--heartbeat", "0.5", "--stalled-after", "3", *extra]
+        if log is None:
+            proc = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        else:
+            with open(log, "ab") as out:
+                proc = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
         self.procs.append(proc)
         return proc
 

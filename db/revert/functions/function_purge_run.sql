@@ -1,0 +1,7 @@
+-- Revert prometheus:functions/function_purge_run from pg
+begin;
+
+drop function core.purge_run(uuid);
+drop function core.run_tables();
+
+commit;
