@@ -18,7 +18,9 @@ transaction protocol exactly:
 Supported: GET on api views with ``select``, ``order``, ``limit``, ``offset`` and
 the filters ``eq, neq, gt, gte, lt, lte, in, is, like`` (``not.`` negates);
 ``Prefer: count=exact|planned`` with ``Content-Range``; GET and POST
-``/rpc/<fn>`` with named arguments; JWT (HS256) auth; CORS; an OpenAPI (Swagger
+``/rpc/<fn>`` with named arguments; singular responses (``Accept:
+application/vnd.pgrst.object+json``: the one row as an object, else 406 PGRST116
+and ROLLBACK); JWT (HS256) auth; CORS; an OpenAPI (Swagger
 2.0) description at ``/``. Every identifier in a URL is checked against the
 schema cache before any SQL is built; values are always bound parameters.
 Nothing here decides what the API does: that is SQL in the ``api`` schema.
@@ -232,6 +234,38 @@ def parse_filter(view: View, col: str, raw: str) -> tuple[sql.Composable, list[A
     return clause, params
 
 
+SINGULAR = "application/vnd.pgrst.object+json"
+
+
+def wants_object(request: web.Request) -> bool:
+    """PostgREST's content negotiation between its two JSON media types: the Accept header's media types by
+    quality (stable), the first it produces decides; ``application/vnd.pgrst.object[+json]`` asks for one object."""
+    ranked = []
+    for i, part in enumerate(request.headers.get("Accept", "").split(",")):
+        media, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        ranked.append((-q, i, media.lower()))
+    for _q, _i, media in sorted(ranked):
+        if media in (SINGULAR, "application/vnd.pgrst.object"):
+            return True
+        if media in ("application/json", "*/*", "application/vnd.pgrst.array+json", "application/vnd.pgrst.array"):
+            return False
+    return False
+
+
+def aggregate(singular: bool) -> sql.Composable:
+    """The body and the row count of ``t``, as PostgREST builds them (the first row alone for one object)."""
+    body = "coalesce((json_agg(t)->0)::text, 'null')" if singular else "coalesce(json_agg(t), '[]')::text"
+    return sql.SQL(body + ", count(*)")
+
+
 def _int_param(name: str, raw: str | None, default: int | None) -> int | None:
     if raw is None:
         return default
@@ -251,8 +285,11 @@ class Gateway:
         self._listener: asyncio.Task[None] | None = None
 
     async def start(self, _app: web.Application | None = None) -> None:
+        # check: a pooled connection is tested before use and replaced if the server dropped it (a restart), so the
+        # first request after a restart succeeds instead of failing on a dead connection
         self.pool = AsyncConnectionPool(self.conninfo, min_size=1, max_size=8, open=False,
-                                        kwargs={"autocommit": True}, timeout=10)
+                                        kwargs={"autocommit": True}, timeout=10,
+                                        check=AsyncConnectionPool.check_connection)
         await self.pool.open(wait=True, timeout=30)
         await self.reload()
         self._listener = asyncio.create_task(self._listen())
@@ -310,7 +347,9 @@ class Gateway:
 
     # ------------------------------------------------------------ transaction protocol
     async def run(self, request: web.Request, claims: dict[str, Any], read_only: bool, statement: sql.Composable,
-                  params: list[Any], count_stmt: sql.Composable | None = None) -> tuple[Any, int | None, dict[str, str]]:
+                  params: list[Any], count_stmt: sql.Composable | None = None,
+                  singular: bool = False) -> tuple[Any, int | None, dict[str, str]]:
+        """``statement`` answers (body, number of rows); ``singular``: exactly one row, else 406 and ROLLBACK."""
         assert self.pool is not None
         headers = {k.lower(): v for k, v in request.headers.items() if k.lower() != "authorization"}
         authenticated = claims.get("role") != self.anon_role
@@ -331,6 +370,11 @@ class Gateway:
                     total = int(row[0]) if row and row[0] is not None else 0
                 cur = await conn.execute(statement, params)
                 row = await cur.fetchone()
+                n = int(row[1]) if row else 0
+                if singular and n != 1:
+                    await conn.execute("rollback")
+                    raise ApiError(406, "PGRST116", "JSON object requested, multiple (or no) rows returned",
+                                   f"The result contains {n} rows")
                 gucs = await (await conn.execute(
                     "select current_setting('response.headers', true), current_setting('response.status', true)")).fetchone()
                 await conn.execute("commit")
@@ -376,7 +420,8 @@ class Gateway:
         if "order" in q:
             base = sql.SQL("{} order by {}").format(base, parse_order(view, q["order"]))
         base = sql.SQL("{} limit {} offset {}").format(base, sql.Literal(limit), sql.Literal(offset))
-        stmt = sql.SQL("select coalesce(json_agg(t), '[]')::text from ({}) t").format(base)
+        singular = wants_object(request)
+        stmt = sql.SQL("select {} from ({}) t").format(aggregate(singular), base)
         prefer = request.headers.get("Prefer", "")
         m = re.search(r"count=(exact|planned|estimated)", prefer)
         counted = sql.SQL("select count(*) from {}").format(sql.Identifier(SCHEMA, name))
@@ -384,18 +429,18 @@ class Gateway:
             counted = sql.SQL("{} where {}").format(counted, sql.SQL(" and ").join(where))
         if m and m.group(1) != "exact":
             total = await self.planned_count(request, claims, counted, params)
-            body, _, extra = await self.run(request, claims, True, stmt, params)
+            body, _, extra = await self.run(request, claims, True, stmt, params, singular=singular)
         else:
-            body, total, extra = await self.run(request, claims, True, stmt, params, counted if m else None)
-        rows = json.loads(body)
-        n = len(rows)
+            body, total, extra = await self.run(request, claims, True, stmt, params, counted if m else None, singular)
+        n = 1 if singular else len(json.loads(body))
         rng = f"{offset}-{offset + n - 1}" if n else "*"
         headers = {"Content-Range": f"{rng}/{total if total is not None else '*'}"}
         if m:
             headers["Preference-Applied"] = f"count={m.group(1)}"
         headers.update({k: v for k, v in extra.items() if k != ":status"})
         status = int(extra.get(":status", 200))
-        return web.Response(text=body, status=status, content_type="application/json", headers=headers)
+        return web.Response(text=body, status=status, content_type=SINGULAR if singular else "application/json",
+                            headers=headers)
 
     async def planned_count(self, request: web.Request, claims: dict[str, Any], counted: sql.Composable, params: list[Any]) -> int:
         stmt = sql.SQL("explain (format json) {}").format(counted)
@@ -458,15 +503,16 @@ class Gateway:
                                                           str(value).lower() if isinstance(value, bool) else str(value)))
             exprs.append(sql.SQL("{} => {}::{}").format(sql.Identifier(arg_name), sql.Placeholder(), sql.SQL(typ)))
         call = sql.SQL("{}({})").format(sql.Identifier(SCHEMA, name), sql.SQL(", ").join(exprs))
+        singular = wants_object(request)
         if fn.returns_set:
-            stmt = sql.SQL("select coalesce(json_agg(t), '[]')::text from {} t").format(call)
-        else:
-            stmt = sql.SQL("select to_json({})::text").format(call)
+            stmt = sql.SQL("select {} from {} t").format(aggregate(singular), call)
+        else:  # one value: one row
+            stmt = sql.SQL("select to_json({})::text, 1").format(call)
         read_only = request.method == "GET" or fn.read_only
-        body, _, extra = await self.run(request, claims, read_only, stmt, params)
+        body, _, extra = await self.run(request, claims, read_only, stmt, params, singular=singular)
         headers = {k: v for k, v in extra.items() if k != ":status"}
         return web.Response(text=body if body is not None else "null", status=int(extra.get(":status", 200)),
-                            content_type="application/json", headers=headers)
+                            content_type=SINGULAR if singular else "application/json", headers=headers)
 
     async def handle_root(self, request: web.Request) -> web.Response:
         self.claims(request)

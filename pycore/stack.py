@@ -3,12 +3,12 @@
 ``up`` is the main job of the README: start (or reuse) the database, deploy the
 schema with sqitch, load the market data, refresh the market-state engines, run
 the seed's example backtest, start the job workers and the API gateway in the
-background, run a small campaign of backtests through the job queue (so the
+background with nginx in front of it on port 8000 (the seed's URLs), run a small campaign of backtests through the job queue (so the
 meta layer has evidence), check every seed endpoint over HTTP and print the
 URLs with a sample curl for each. Every step is idempotent: a second ``up``
 reuses the running services and skips the campaign cells already done.
 
-``down`` stops what ``up`` started, by the pids it recorded in ``.run/``: the
+``down`` stops what ``up`` started, by the pids it recorded in ``.run/``: nginx, the
 gateway, the workers (SIGTERM, they finish the job in hand), then the embedded
 PostgreSQL.
 """
@@ -32,17 +32,19 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from pycore.backtest import BacktestError, format_metrics, run_backtest
-from pycore.config import BacktestRequest, ConfigError
+from pycore.config import DEFAULT_PORTFOLIO_ID, BacktestRequest, ConfigError
 from pycore.deploy import DeployError, deploy
 from pycore.campaign import DEFAULT_PERIODS, DEFAULT_VARIANTS, Cell, cells, run_campaign
-from pycore.devdb import DevDbError, database_url, project_root, stop_cluster, writer_url
+from pycore.devdb import DevDbError, database_url, project_root, stop_cluster, with_user, writer_url
 from pycore.engines import refresh_market_state
 from pycore.marketdata import MarketDataError
+from pycore.proxy import default_prefix, proxy_port, reload as reload_proxy
 from pycore.load import LoadError, default_data_dir, load
 from pycore_ext.pricecsv import CsvRowError
 
+# The seed's example backtest, booked into the seed's portfolio MAIN (what its Step 2 SQL and Step 3 URLs read).
 SEED_EXAMPLE = BacktestRequest(strategy_id="US_CORE_LONG_EQ", start_date=dt.date(2023, 1, 1), end_date=dt.date(2024, 1, 1),
-                               market_ids=("US_EQ",))
+                               market_ids=("US_EQ",), portfolio_id=DEFAULT_PORTFOLIO_ID)
 
 SUMMARY_SQL = """
 select 'instruments' as what, count(*)::text as n,
@@ -98,7 +100,9 @@ def print_summary(url: str) -> None:
         print(f"  {what:<32} {n:>12}  {span}")
     print("\nWhere to look")
     print(f"  psql:        {psql_command(url)}")
-    print("  e.g.        select * from hist.prices_daily where instrument_id = 'AAPL' order by trade_date desc limit 5;")
+    print(f"  analysts:    {psql_command(with_user(url, 'analyst'))}   (read-only; runtime, hist, api on the search path)")
+    print("  e.g.        SELECT run_id, strategy_id, start_date, end_date, metrics_json FROM backtest_runs ORDER BY created_at DESC LIMIT 1;")
+    print("              select * from hist.prices_daily where instrument_id = 'AAPL' order by trade_date desc limit 5;")
     print("  schema:     \\dt hist.*   \\dt runtime.*   \\dv api.*")
 
 
@@ -115,9 +119,16 @@ def service_pid(name: str) -> int | None:
     try:
         pid = int(pid_file.read_text().strip())
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+        if not cmdline:  # empty while the process execs another program (pycore.proxy -> nginx), or a zombie
+            time.sleep(0.05)
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
     except (OSError, ValueError):
         return None
-    return pid if b"pycore." in cmdline else None
+    if b"pycore." in cmdline:
+        return pid
+    # pycore.proxy execs nginx (same pid): its command line names its prefix inside the run dir
+    prefix = str((run_dir() / "nginx").resolve()).encode()
+    return pid if b"nginx" in cmdline and prefix in cmdline else None
 
 
 def start_service(name: str, module_args: list[str], env: dict[str, str] | None = None) -> tuple[int, bool]:
@@ -179,6 +190,74 @@ def wait_for_api(base: str, timeout: float = 30.0) -> None:
         time.sleep(0.3)
 
 
+def http_call(method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None,
+              timeout: float = 10.0) -> tuple[int, Any]:
+    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, json.loads(resp.read() or b"null")
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read() or b"null")
+
+
+def start_proxy(api_port_: int) -> tuple[int, bool, str]:
+    """nginx on PROMETHEUS_PROXY_PORT (8000) in front of the gateway, from docker/nginx/routes.conf; (pid, new, base)."""
+    port, upstream = proxy_port(), f"127.0.0.1:{api_port_}"
+    pid, new = start_service("proxy", ["pycore.proxy", "--port", str(port), "--upstream", upstream])
+    if not new:  # reused: the routes, the port or the gateway may have changed since it started
+        reload_proxy(pid, default_prefix(), port, upstream)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            if http_get(base + "/api/status/overview", timeout=2.0)[0] == 200:
+                return pid, new, base
+        except (OSError, ValueError):
+            pass
+        alive = service_pid("proxy") is not None
+        if not alive or time.monotonic() > deadline:
+            logs = [run_dir() / "proxy.log", default_prefix() / "error.log"]
+            tail = " | ".join(line for f in logs if f.exists() for line in f.read_text().strip().splitlines()[-3:])
+            raise DevDbError(f"nginx did not answer on {base} ({'exited' if not alive else 'timeout'}): {tail}")
+        time.sleep(0.2)
+
+
+def check_seed_urls(base: str, shown: str, portfolio_id: str, job_id: int | None, strategy_id: str) -> bool:
+    """Every seed URL through nginx, printed with a curl line and checked: reads answer 200 (the job as one object),
+    control answers 401 without a token (it reaches the API, which refuses web_anon; nothing is written)."""
+    job = job_id if job_id is not None else 0
+    submit = json.dumps({"strategy_id": strategy_id, "start_date": "2023-01-01", "end_date": "2024-01-01",
+                         "market_ids": ["US_EQ"]})
+    reads = [
+        ("status overview", "/api/status/overview", 200),
+        ("portfolio", f"/api/status/portfolio?portfolio_id={portfolio_id}", 200),
+        ("portfolio risk", f"/api/status/portfolio_risk?portfolio_id={portfolio_id}", 200),
+        (f"job {job}" if job_id is not None else "job (none yet)", f"/api/control/jobs/{job}", 200 if job_id is not None else 406),
+        ("diagnostics", f"/api/intelligence/diagnostics/{strategy_id}", 200),
+    ]
+    writes = [
+        ("run a backtest", "/api/control/run_backtest", submit),
+        ("generate", f"/api/intelligence/proposals/generate/{strategy_id}", None),
+        ("apply", "/api/intelligence/proposals/<proposal id>/apply", None),
+        ("reject", "/api/intelligence/proposals/<proposal id>/reject", None),
+    ]
+    ok = True
+    print(f"\nThe seed's URLs through nginx ({shown}, routes: docker/nginx/routes.conf), checked just now:")
+    for what, path, expected in reads:
+        status, body = http_get(base + path)
+        kind = f"{len(body)} rows" if isinstance(body, list) else "error" if status >= 400 else "object"
+        ok &= status == expected
+        print(f"  {what:<16} {status} {kind:<9} curl '{shown}{path}'" + ("" if status == expected else f"   UNEXPECTED (want {expected})"))
+    for what, path, payload in writes:
+        status, _ = http_call("POST", base + path.replace("<proposal id>", "0"), (payload or "").encode() or None,
+                              {"Content-Type": "application/json"})
+        ok &= status == 401
+        data = f" -H 'Content-Type: application/json' -d '{payload}'" if payload else ""
+        print(f"  {what:<16} {status} {'no token':<9} curl -X POST '{shown}{path}' -H \"Authorization: Bearer $TOKEN\"{data}"
+              + ("" if status == 401 else "   UNEXPECTED (want 401 without a token)"))
+    return ok
+
+
 def seed_endpoints(portfolio_id: str, job_id: int | None, run_id: Any) -> list[tuple[str, str]]:
     """(what, path) of every seed endpoint as a PostgREST resource."""
     return [
@@ -224,7 +303,8 @@ def up(campaign: str = "full") -> int:
     print(f"  run_id: {res.run_id}")
     print(format_metrics(res.metrics))
     print(f"  rows written: {sum(res.rows.values()):,} in {res.timings['total']:.1f} s")
-    print(f"  psql:  select date, equity_curve_value, drawdown from runtime.backtest_daily_equity where run_id = '{res.run_id}' order by date;")
+    print(f"  psql:  {psql_command(with_user(url, 'analyst'))}")
+    print(f"         SELECT as_of_date, equity, drawdown FROM backtest_daily_equity WHERE run_id = '{res.run_id}' ORDER BY as_of_date;")
     print(f"  cli:   python -m pycore.backtest show {res.run_id}")
 
     port = api_port()
@@ -234,6 +314,9 @@ def up(campaign: str = "full") -> int:
     gpid, gnew = start_service("gateway", ["pycore.gateway", "--port", str(port)])
     wait_for_api(base)
     print(f"API gateway: {base}/ pid {gpid} ({'started' if gnew else 'already running'}), log {run_dir() / 'gateway.log'}")
+    ppid, pnew, proxy_base = start_proxy(port)
+    print(f"nginx (the seed's URLs): {proxy_base}/api/ pid {ppid} ({'started' if pnew else 'already running, reloaded'}), "
+          f"logs {default_prefix()}")
 
     print("\nCampaign (evidence for the meta layer), run by the workers through the job queue:")
     counts = run_campaign("US_CORE_LONG_EQ", url=url, grid=campaign_grid(campaign))
@@ -245,7 +328,7 @@ def up(campaign: str = "full") -> int:
     from pycore.gateway import make_token
 
     token = make_token("operator")
-    portfolio = SEED_EXAMPLE.strategy_id  # the strategy's own portfolio (campaign runs use their own ids)
+    portfolio = SEED_EXAMPLE.portfolio_id or DEFAULT_PORTFOLIO_ID  # MAIN, the seed's example (campaigns use their own ids)
     print(f"\nThe API (PostgREST grammar; OpenAPI at {base}/); every seed endpoint, checked just now:")
     for what, path in seed_endpoints(portfolio, job_id, res.run_id):
         status, body = http_get(base + path)
@@ -259,12 +342,16 @@ def up(campaign: str = "full") -> int:
     print(f"  curl -X POST {base}/rpc/cancel_job -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{{\"job_id\": <job id>}}'")
     print(f"  curl -X POST {base}/rpc/generate_proposals -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{{\"strategy_id\": \"US_CORE_LONG_EQ\"}}'")
     print(f"  curl -X POST {base}/rpc/apply_proposal -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{{\"proposal_id\": <proposal id>}}'")
+    proxied = check_seed_urls(proxy_base, f"http://localhost:{proxy_port()}", portfolio, job_id, SEED_EXAMPLE.strategy_id)
     print("\nStop everything: scripts/stop.sh")
+    if not proxied:
+        print("error: a seed URL through nginx did not answer as expected (see above)", file=sys.stderr)
+        return 1
     return 0
 
 
 def down() -> int:
-    for name in ("gateway", "worker"):
+    for name in ("proxy", "gateway", "worker"):
         print(f"{name}: " + ("stopped" if stop_service(name) else "was not running"))
     if os.environ.get("DATABASE_URL"):
         print("DATABASE_URL is set: the project started no database, nothing to stop")
@@ -285,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "down":
             return down()
         if args.command == "status":
-            for name in ("worker", "gateway"):
+            for name in ("worker", "gateway", "proxy"):
                 pid = service_pid(name)
                 print(f"{name}: " + (f"running, pid {pid}" if pid else "not running"))
             return 0

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up a fresh Debian 12 machine for Prometheus v2, idempotently:
-#   1. system packages (PostgreSQL 15, pgTAP, sqitch, pg_prove) when any is missing;
+#   1. system packages (PostgreSQL 15, pgTAP, sqitch, pg_prove, nginx) when any is missing;
 #   2. Godot 4 for the C2 console (c2/tools/install-godot.sh, pinned, into c2/.tools) when missing;
 #   3. a project virtualenv (.venv) with pycore installed in editable mode, which
 #      compiles the Cython modules in pycore_ext/ (rebuilt only when sources change).
@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(postgresql-15 postgresql-15-pgtap sqitch libdbd-pg-perl libtap-parser-sourcehandler-pgtap-perl)
+APT_PACKAGES=(postgresql-15 postgresql-15-pgtap sqitch libdbd-pg-perl libtap-parser-sourcehandler-pgtap-perl nginx)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -19,7 +19,29 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
+  # nginx's postinst starts the system service on port 80; the project runs its own nginx (pycore.proxy, port
+  # 8000, from .run/). invoke-rc.d and deb-systemd-invoke ask /usr/sbin/policy-rc.d first: a temporary one that
+  # answers 101 ("action forbidden") for nginx keeps the system service from starting; it is removed right after,
+  # and one that was already there (container images ship one) is left untouched.
+  policy=/usr/sbin/policy-rc.d
+  own_policy=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# temporary, from scripts/setup.sh: do not start the system nginx\n[ "$1" = nginx ] && exit 101\nexit 0\n' |
+      $sudo tee "$policy" >/dev/null
+    $sudo chmod 755 "$policy"
+    own_policy=1
+    trap '$sudo rm -f "$policy"' EXIT
+  fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [ -n "$own_policy" ]; then
+    $sudo rm -f "$policy"
+    trap - EXIT
+  fi
+  if [[ " ${missing[*]} " == *" nginx "* ]]; then
+    # a policy that was already there may have let it start: stop it; where systemd runs, not at boot either
+    if [ -s /run/nginx.pid ]; then $sudo /usr/sbin/nginx -s quit >/dev/null 2>&1 || true; fi
+    if [ -d /run/systemd/system ]; then $sudo systemctl disable --now nginx >/dev/null 2>&1 || true; fi
+  fi
 fi
 
 if ! c2/.tools/godot/bin/godot --headless --version 2>/dev/null | grep -q '^4\.6'; then
