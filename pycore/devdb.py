@@ -7,6 +7,9 @@ running the set-up twice changes nothing. ``initdb`` and ``postgres`` refuse to 
 as root; when we are root they run as the Debian ``postgres`` user, which then owns
 the cluster directory.
 
+``ephemeral_cluster()`` makes a throw-away cluster (a temporary directory and a
+free loopback port) for the tests: it never touches the embedded one.
+
 ``python -m pycore.devdb start|stop|status|url`` manages it by hand.
 """
 
@@ -20,7 +23,10 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -208,6 +214,47 @@ def ensure_cluster(cluster: Cluster | None = None) -> Cluster:
     return cluster
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def ephemeral_cluster(prefix: str = "prometheus-test-pg-") -> Iterator[Cluster]:
+    """A new cluster in a temporary directory on a free port, stopped and removed on exit.
+
+    It is removed whatever ends the block: success, an exception, or KeyboardInterrupt
+    (callers that must survive SIGTERM turn it into an exception, as ``pycore.dbtest``
+    does). A port taken between choosing and starting is retried with another one.
+    """
+    cluster: Cluster | None = None
+    try:
+        for attempt in range(3):
+            cluster = Cluster(base=Path(tempfile.mkdtemp(prefix=prefix)), port=free_port())
+            try:
+                ensure_cluster(cluster)
+                break
+            except DevDbError as exc:
+                _remove_cluster(cluster)
+                cluster = None
+                if "is taken by another server" not in str(exc) or attempt == 2:
+                    raise
+        assert cluster is not None
+        yield cluster
+    finally:
+        if cluster is not None:
+            _remove_cluster(cluster)
+
+
+def _remove_cluster(cluster: Cluster) -> None:
+    try:
+        stop_cluster(cluster)
+    finally:
+        shutil.rmtree(cluster.base, ignore_errors=True)
+
+
 def stop_cluster(cluster: Cluster | None = None) -> bool:
     """Stop the embedded cluster if it runs; True if it was stopped."""
     cluster = cluster or default_cluster()
@@ -243,6 +290,13 @@ def with_user(url: str, user: str) -> str:
     params["user"] = user
     params.pop("password", None)
     return make_conninfo("", **{k: str(v) for k, v in params.items() if v is not None})
+
+
+def is_embedded(url: str) -> bool:
+    """Whether ``url`` reaches the embedded cluster of this work tree (``default_cluster()``)."""
+    params = conninfo_to_dict(url)
+    cluster = default_cluster()
+    return str(params.get("host") or "") == str(cluster.socket_dir) and str(params.get("port") or "") == str(cluster.port)
 
 
 def database_url() -> str:

@@ -1,10 +1,12 @@
 """Database fixtures for the whole suite.
 
 The server, in order of preference:
-1. ``DATABASE_URL`` when set: scratch databases are created on that server;
+1. ``DATABASE_URL`` when set: scratch databases are created on that server
+   (``scripts/test.sh`` sets it to the ephemeral cluster it shares with the pgTAP stage);
 2. a PostgreSQL 15 testcontainer when a Docker engine answers;
-3. otherwise an ephemeral cluster (``initdb`` in a temporary directory, a free
-   loopback port) that this session starts and stops.
+3. otherwise an ephemeral cluster (``pycore.devdb.ephemeral_cluster``: ``initdb`` in a
+   temporary directory, a free loopback port) that this session starts and removes.
+The embedded cluster of ``scripts/main.sh`` (``.pg/``) is never used.
 
 ``template_db`` is a database with the schema deployed by sqitch and no data;
 ``fresh_db`` is a per-test copy of it; ``loaded_db`` holds the full market data
@@ -14,11 +16,8 @@ set, loaded once per session with ``pycore.load``.
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -30,12 +29,7 @@ from pycore.engines import refresh_market_state
 from pycore.load import default_data_dir, load
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+_free_port = devdb.free_port  # the name other test modules import
 
 
 def _docker_available() -> bool:
@@ -61,14 +55,8 @@ def pg_server() -> Iterator[str]:
         with PostgresContainer("postgres:15", driver=None) as pgc:
             yield pgc.get_connection_url()
         return
-    base = Path(tempfile.mkdtemp(prefix="prometheus-test-pg-"))
-    cluster = devdb.Cluster(base=base, port=_free_port())
-    devdb.ensure_cluster(cluster)
-    try:
+    with devdb.ephemeral_cluster() as cluster:
         yield cluster.url("postgres")
-    finally:
-        devdb.stop_cluster(cluster)
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def create_db(server_url: str, template: str | None = None) -> str:
@@ -114,3 +102,30 @@ def loaded_db(pg_server: str, template_db: str) -> Iterator[str]:
 def conn(loaded_db: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
     with psycopg.connect(loaded_db) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def pg_restart(pg_server: str) -> Callable[[], None]:
+    """Restart the session's PostgreSQL server, as an operator would (``pg_ctl restart -m fast``: every session is
+    terminated). For the fault tests; skips when the server is not a cluster on this machine (a testcontainer, a
+    remote ``DATABASE_URL``)."""
+    with psycopg.connect(pg_server, autocommit=True) as c:
+        row = c.execute("select current_setting('data_directory'), current_setting('port'), "
+                        "current_setting('is_superuser')").fetchone()
+    assert row is not None
+    data_dir, port, superuser = Path(row[0]), row[1], row[2]
+    pg_ctl = devdb.PG_BIN / "pg_ctl"
+    try:
+        lines = (data_dir / "postmaster.pid").read_text().splitlines()
+    except OSError:
+        lines = []
+    if superuser != "on" or not pg_ctl.exists() or len(lines) < 4 or lines[3].strip() != port:
+        pytest.skip("the test server is not a PostgreSQL cluster of this machine: it cannot be restarted from here")
+    log = data_dir.parent / "postgres.log"
+    if not log.exists():
+        log = data_dir / "restart.log"
+
+    def restart() -> None:
+        devdb._run_pg([str(pg_ctl), "restart", "-w", "-t", "60", "-m", "fast", "-D", str(data_dir), "-l", str(log)])
+
+    return restart
