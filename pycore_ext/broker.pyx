@@ -1,29 +1,44 @@
 """Brokers: the interface a runner trades through, and its BACKTEST implementation.
 
-``BrokerInterface`` is what ``BacktestRunner`` sees: submit, positions, account,
-process fills, cancel. ``BacktestBroker`` keeps the day's orders in memory and
-fills them synchronously through the ``MarketSimulator``; PAPER and LIVE brokers
-implement the same methods (a Python subclass may override them) without any
-change to the runner.
+``BrokerInterface`` is all ``BacktestRunner`` sees: begin the day, submit,
+positions, account, process fills, cancel. ``BacktestBroker`` keeps the day's
+orders in memory and fills them synchronously through the ``MarketSimulator``;
+PAPER and LIVE brokers implement the same methods (a Python subclass may
+override them) without any change to the runner.
 
 Every order, fill, trade and executed action is appended to the ``RunBuffers``
-row tables, which the Python writer drains with binary COPY.
+row tables, which the Python writer drains with binary COPY. Their layout is
+the enums of ``broker.pxd``: rows are stored through the named column constants,
+and ``LAYOUT`` gives the column names to ``RunBuffers`` and to the writer.
 """
 
 from libc.stdint cimport int32_t, int64_t
 from libc.stdlib cimport free, malloc, realloc
 
-import datetime as _dt
-
 from pycore_ext.rowbuf cimport RowTable
-from pycore_ext.simulator cimport (BUY, SELL, R_NONE, R_USER_CANCEL, ST_CANCELLED, ST_FILLED, Fill,
-                                   MarketSimulator)
+from pycore_ext.rowbuf import enum_names
+from pycore_ext.simulator cimport (OT_MARKET, PM_CLOSE, R_USER_CANCEL, SELL, ST_CANCELLED, Fill, MarketSimulator,
+                                   Side)
 from pycore_ext.simulator import SIDES
 from pycore_ext.timemachine cimport TimeMachine
 
-# tables of RunBuffers, in id-counter order
-T_ORDERS, T_FILLS, T_POSITIONS, T_EQUITY, T_TRADES, T_ACTIONS, T_TARGETS, T_DECISIONS = range(8)
-_EPOCH = _dt.date(2000, 1, 1)
+
+def _layout(str prefix, i64=None, i32=None, f64=None, obj=None) -> dict:
+    return {kind: enum_names(e, prefix, lower=True) if e is not None else ()
+            for kind, e in (("i64", i64), ("i32", i32), ("f64", f64), ("obj", obj))}
+
+
+# buffer table -> storage kind -> column names by index, from the enums of broker.pxd
+LAYOUT = {
+    "orders": _layout("ORD_", OrdersI64, OrdersI32, OrdersF64),
+    "fills": _layout("FILL_", FillsI64, FillsI32, FillsF64),
+    "positions": _layout("POS_", PositionsI64, PositionsI32, PositionsF64),
+    "equity": _layout("EQ_", None, EquityI32, EquityF64, EquityObj),
+    "trades": _layout("TRD_", TradesI64, TradesI32, TradesF64),
+    "actions": _layout("ACT_", ActionsI64, ActionsI32, ActionsF64),
+    "targets": _layout("TGT_", TargetsI64, TargetsI32, None, TargetsObj),
+    "decisions": _layout("DEC_", DecisionsI64, DecisionsI32, None, DecisionsObj),
+}
 
 
 cdef class RunBuffers:
@@ -33,33 +48,24 @@ cdef class RunBuffers:
         if not 0 < run_seq < (1 << 31):
             raise ValueError("run_seq must be in 1 .. 2^31-1")
         self.run_seq = run_seq
-        for k in range(8):
+        for k in range(N_RUN_TABLES):
             self.counters[k] = 0
-        self.orders = RowTable("orders", i64=("order_id", "decision_id", "ts"),
-                               i32=("instrument", "side", "order_type", "status", "reason", "trade_date"),
-                               f64=("quantity", "filled_quantity", "ref_price"))
-        self.fills = RowTable("fills", i64=("fill_id", "order_id", "ts"), i32=("instrument", "side", "trade_date"),
-                              f64=("quantity", "price", "commission", "slippage", "realized_pnl"))
-        self.positions = RowTable("positions", i64=("snapshot_id", "ts"), i32=("instrument", "as_of_date"),
-                                  f64=("quantity", "avg_cost", "market_value", "unrealized_pnl", "last_price", "weight"),
-                                  capacity=1 << 16)
-        self.equity = RowTable("equity", i32=("date", "n_positions"),
-                               f64=("equity", "cash", "drawdown", "gross", "net", "daily_return", "long_value"),
-                               obj=("exposure_json",))
-        self.trades = RowTable("trades", i64=("trade_id", "decision_id", "fill_id"), i32=("instrument", "direction", "trade_date"),
-                               f64=("size", "price", "realized_pnl", "commission"))
-        self.actions = RowTable("actions", i64=("action_id", "decision_id", "fill_id"), i32=("instrument", "side", "trade_date"),
-                                f64=("quantity", "price", "slippage", "fees"))
-        self.targets = RowTable("targets", i64=("target_id", "decision_id"), i32=("as_of_date",),
-                                obj=("target_positions", "metadata"))
-        self.decisions = RowTable("decisions", i64=("decision_id",), i32=("as_of_date",),
-                                  obj=("input_refs", "output_refs", "metadata"))
+        self.orders = RowTable("orders", **LAYOUT["orders"])
+        self.fills = RowTable("fills", **LAYOUT["fills"])
+        self.positions = RowTable("positions", **LAYOUT["positions"], capacity=1 << 16)
+        self.equity = RowTable("equity", **LAYOUT["equity"])
+        self.trades = RowTable("trades", **LAYOUT["trades"])
+        self.actions = RowTable("actions", **LAYOUT["actions"])
+        self.targets = RowTable("targets", **LAYOUT["targets"])
+        self.decisions = RowTable("decisions", **LAYOUT["decisions"])
 
     cdef int64_t c_next_id(self, int table) noexcept:
         self.counters[table] += 1
         return (self.run_seq << 32) + self.counters[table]
 
     def next_id(self, int table) -> int:
+        if not 0 <= table < N_RUN_TABLES:
+            raise ValueError(f"table must be a RunTable (0 .. {N_RUN_TABLES - 1}), got {table}")
         return self.c_next_id(table)
 
     def tables(self) -> dict:
@@ -89,21 +95,34 @@ cdef class BrokerInterface:
     cpdef bint cancel_order(self, int64_t order_id) except -1:
         raise _abstract(self, "cancel_order")
 
+    cpdef int begin_day(self, int t) except -1:
+        """The broker's own events at the start of day ``t``; none unless a broker has some."""
+        return 0
+
 
 cdef class BacktestBroker(BrokerInterface):
     """BACKTEST broker: in-memory orders, synchronous fills from the MarketSimulator."""
 
     def __cinit__(self):
-        self.cap_pending = 64
+        cdef int cap = 64
+        # NULL first: __dealloc__ runs even when an allocation below fails, and frees only what was allocated
+        self.p_id = NULL
+        self.p_i = NULL
+        self.p_side = NULL
+        self.p_qty = NULL
+        self.p_decision = NULL
+        self.p_live = NULL
         self.n_pending = 0
-        self.p_id = <int64_t*>malloc(self.cap_pending * sizeof(int64_t))
-        self.p_i = <int32_t*>malloc(self.cap_pending * sizeof(int32_t))
-        self.p_side = <int32_t*>malloc(self.cap_pending * sizeof(int32_t))
-        self.p_qty = <double*>malloc(self.cap_pending * sizeof(double))
-        self.p_decision = <int64_t*>malloc(self.cap_pending * sizeof(int64_t))
-        self.p_live = <char*>malloc(self.cap_pending * sizeof(char))
+        self.cap_pending = 0
+        self.p_id = <int64_t*>malloc(cap * sizeof(int64_t))
+        self.p_i = <int32_t*>malloc(cap * sizeof(int32_t))
+        self.p_side = <int32_t*>malloc(cap * sizeof(int32_t))
+        self.p_qty = <double*>malloc(cap * sizeof(double))
+        self.p_decision = <int64_t*>malloc(cap * sizeof(int64_t))
+        self.p_live = <char*>malloc(cap * sizeof(char))
         if not (self.p_id and self.p_i and self.p_side and self.p_qty and self.p_decision and self.p_live):
             raise MemoryError()
+        self.cap_pending = cap
 
     def __init__(self, MarketSimulator sim, RunBuffers buf):
         self.sim = sim
@@ -119,20 +138,41 @@ cdef class BacktestBroker(BrokerInterface):
         free(self.p_live)
 
     cdef int _grow(self) except -1:
+        """Double the pending-order slots. Each array is replaced only by a successful realloc (a failed one keeps
+        its block), and ``cap_pending`` grows only when all did, so a MemoryError leaves the broker consistent."""
         cdef int cap = self.cap_pending * 2
-        self.p_id = <int64_t*>realloc(self.p_id, cap * sizeof(int64_t))
-        self.p_i = <int32_t*>realloc(self.p_i, cap * sizeof(int32_t))
-        self.p_side = <int32_t*>realloc(self.p_side, cap * sizeof(int32_t))
-        self.p_qty = <double*>realloc(self.p_qty, cap * sizeof(double))
-        self.p_decision = <int64_t*>realloc(self.p_decision, cap * sizeof(int64_t))
-        self.p_live = <char*>realloc(self.p_live, cap * sizeof(char))
-        if not (self.p_id and self.p_i and self.p_side and self.p_qty and self.p_decision and self.p_live):
+        cdef void* p
+        if cap <= self.cap_pending:
+            raise MemoryError("too many pending orders")
+        p = realloc(self.p_id, cap * sizeof(int64_t))
+        if p == NULL:
             raise MemoryError()
+        self.p_id = <int64_t*>p
+        p = realloc(self.p_i, cap * sizeof(int32_t))
+        if p == NULL:
+            raise MemoryError()
+        self.p_i = <int32_t*>p
+        p = realloc(self.p_side, cap * sizeof(int32_t))
+        if p == NULL:
+            raise MemoryError()
+        self.p_side = <int32_t*>p
+        p = realloc(self.p_qty, cap * sizeof(double))
+        if p == NULL:
+            raise MemoryError()
+        self.p_qty = <double*>p
+        p = realloc(self.p_decision, cap * sizeof(int64_t))
+        if p == NULL:
+            raise MemoryError()
+        self.p_decision = <int64_t*>p
+        p = realloc(self.p_live, cap * sizeof(char))
+        if p == NULL:
+            raise MemoryError()
+        self.p_live = <char*>p
         self.cap_pending = cap
         return 0
 
     # ------------------------------------------------------------- C path
-    cdef int64_t c_submit(self, int i, int side, double quantity, int64_t decision_id) except -1:
+    cdef int64_t c_submit(self, int i, Side side, double quantity, int64_t decision_id) except -1:
         cdef int k
         if self.n_pending == self.cap_pending:
             self._grow()
@@ -146,72 +186,78 @@ cdef class BacktestBroker(BrokerInterface):
         self.n_pending += 1
         return self.p_id[k]
 
-    cdef int c_record(self, int t, int64_t order_id, int i, int side, double quantity, int64_t decision_id, Fill f) except -1:
+    cdef int c_record(self, int t, int64_t order_id, int i, Side side, double quantity, int64_t decision_id,
+                      Fill f) except -1:
         cdef TimeMachine tm = self.sim.tm
         cdef RowTable o = self.buf.orders
+        cdef RowTable fl = self.buf.fills
+        cdef RowTable tr = self.buf.trades
+        cdef RowTable ac = self.buf.actions
         cdef Py_ssize_t r = o.c_new_row()
         cdef int64_t fill_id, ts
         cdef int32_t day = tm.dates[t]
-        ts = tm.close_us[t] if self.sim.p.price_model == 0 else tm.open_us[t]
-        o.i64[0][r] = order_id
-        o.i64[1][r] = decision_id
-        o.i64[2][r] = tm.open_us[t]
-        o.i32[0][r] = i
-        o.i32[1][r] = side
-        o.i32[2][r] = 0
-        o.i32[3][r] = f.status
-        o.i32[4][r] = f.reason
-        o.i32[5][r] = day
-        o.f64[0][r] = quantity
-        o.f64[1][r] = f.quantity
-        o.f64[2][r] = tm.close[t - 1, i]
+        ts = tm.close_us[t] if self.sim.p.price_model == PM_CLOSE else tm.open_us[t]
+        o.c_i64(ORD_ORDER_ID)[r] = order_id
+        o.c_i64(ORD_DECISION_ID)[r] = decision_id
+        o.c_i64(ORD_TS)[r] = tm.open_us[t]
+        o.c_i32(ORD_INSTRUMENT)[r] = i
+        o.c_i32(ORD_SIDE)[r] = side
+        o.c_i32(ORD_ORDER_TYPE)[r] = OT_MARKET
+        o.c_i32(ORD_STATUS)[r] = f.status
+        o.c_i32(ORD_REASON)[r] = f.reason
+        o.c_i32(ORD_TRADE_DATE)[r] = day
+        o.c_f64(ORD_QUANTITY)[r] = quantity
+        o.c_f64(ORD_FILLED_QUANTITY)[r] = f.quantity
+        o.c_f64(ORD_REF_PRICE)[r] = tm.close[t - 1, i]
         if f.quantity <= 0:
             return 0
         fill_id = self.buf.c_next_id(T_FILLS)
-        r = self.buf.fills.c_new_row()
-        self.buf.fills.i64[0][r] = fill_id
-        self.buf.fills.i64[1][r] = order_id
-        self.buf.fills.i64[2][r] = ts
-        self.buf.fills.i32[0][r] = i
-        self.buf.fills.i32[1][r] = side
-        self.buf.fills.i32[2][r] = day
-        self.buf.fills.f64[0][r] = f.quantity
-        self.buf.fills.f64[1][r] = f.price
-        self.buf.fills.f64[2][r] = f.commission
-        self.buf.fills.f64[3][r] = f.slippage_bps
-        self.buf.fills.f64[4][r] = f.realized_pnl
-        r = self.buf.trades.c_new_row()
-        self.buf.trades.i64[0][r] = self.buf.c_next_id(T_TRADES)
-        self.buf.trades.i64[1][r] = decision_id
-        self.buf.trades.i64[2][r] = fill_id
-        self.buf.trades.i32[0][r] = i
-        self.buf.trades.i32[1][r] = side
-        self.buf.trades.i32[2][r] = day
-        self.buf.trades.f64[0][r] = f.quantity
-        self.buf.trades.f64[1][r] = f.price
-        self.buf.trades.f64[2][r] = f.realized_pnl
-        self.buf.trades.f64[3][r] = f.commission
-        r = self.buf.actions.c_new_row()
-        self.buf.actions.i64[0][r] = self.buf.c_next_id(T_ACTIONS)
-        self.buf.actions.i64[1][r] = decision_id
-        self.buf.actions.i64[2][r] = fill_id
-        self.buf.actions.i32[0][r] = i
-        self.buf.actions.i32[1][r] = side
-        self.buf.actions.i32[2][r] = day
-        self.buf.actions.f64[0][r] = f.quantity
-        self.buf.actions.f64[1][r] = f.price
-        self.buf.actions.f64[2][r] = f.slippage_bps
-        self.buf.actions.f64[3][r] = f.commission
+        r = fl.c_new_row()
+        fl.c_i64(FILL_FILL_ID)[r] = fill_id
+        fl.c_i64(FILL_ORDER_ID)[r] = order_id
+        fl.c_i64(FILL_TS)[r] = ts
+        fl.c_i32(FILL_INSTRUMENT)[r] = i
+        fl.c_i32(FILL_SIDE)[r] = side
+        fl.c_i32(FILL_TRADE_DATE)[r] = day
+        fl.c_f64(FILL_QUANTITY)[r] = f.quantity
+        fl.c_f64(FILL_PRICE)[r] = f.price
+        fl.c_f64(FILL_COMMISSION)[r] = f.commission
+        fl.c_f64(FILL_SLIPPAGE)[r] = f.slippage_bps
+        fl.c_f64(FILL_REALIZED_PNL)[r] = f.realized_pnl
+        r = tr.c_new_row()
+        tr.c_i64(TRD_TRADE_ID)[r] = self.buf.c_next_id(T_TRADES)
+        tr.c_i64(TRD_DECISION_ID)[r] = decision_id
+        tr.c_i64(TRD_FILL_ID)[r] = fill_id
+        tr.c_i32(TRD_INSTRUMENT)[r] = i
+        tr.c_i32(TRD_SIDE)[r] = side
+        tr.c_i32(TRD_AS_OF_DATE)[r] = day
+        tr.c_f64(TRD_QUANTITY)[r] = f.quantity
+        tr.c_f64(TRD_PRICE)[r] = f.price
+        tr.c_f64(TRD_PNL)[r] = f.realized_pnl
+        tr.c_f64(TRD_COMMISSION)[r] = f.commission
+        r = ac.c_new_row()
+        ac.c_i64(ACT_ACTION_ID)[r] = self.buf.c_next_id(T_ACTIONS)
+        ac.c_i64(ACT_DECISION_ID)[r] = decision_id
+        ac.c_i64(ACT_FILL_ID)[r] = fill_id
+        ac.c_i32(ACT_INSTRUMENT)[r] = i
+        ac.c_i32(ACT_SIDE)[r] = side
+        ac.c_i32(ACT_TRADE_DATE)[r] = day
+        ac.c_f64(ACT_QUANTITY)[r] = f.quantity
+        ac.c_f64(ACT_PRICE)[r] = f.price
+        ac.c_f64(ACT_SLIPPAGE)[r] = f.slippage_bps
+        ac.c_f64(ACT_FEES)[r] = f.commission
         return 1
 
     cdef int c_process_fills(self, int t) except -1:
         cdef int k, n = 0
         cdef Fill f
+        cdef Side side
         for k in range(self.n_pending):
             if not self.p_live[k]:
                 continue
-            f = self.sim.c_execute(t, self.p_i[k], self.p_side[k], self.p_qty[k])
-            n += self.c_record(t, self.p_id[k], self.p_i[k], self.p_side[k], self.p_qty[k], self.p_decision[k], f)
+            side = <Side>self.p_side[k]
+            f = self.sim.c_execute(t, self.p_i[k], side, self.p_qty[k])
+            n += self.c_record(t, self.p_id[k], self.p_i[k], side, self.p_qty[k], self.p_decision[k], f)
         self.n_pending = 0
         return n
 
@@ -222,15 +268,25 @@ cdef class BacktestBroker(BrokerInterface):
         return self.c_record(t, oid, i, SELL, q, 0, f)
 
     # ------------------------------------------------------------- interface
+    cpdef int begin_day(self, int t) except -1:
+        """Close, at their last close, the positions whose data ended before day ``t`` (delistings)."""
+        cdef TimeMachine tm = self.sim.tm
+        cdef int i, n = 0
+        for i in range(tm.N):
+            if self.sim.c_qty(i) != 0 and t > tm.last_bar[i]:
+                self.c_close_out(t, i)
+                n += 1
+        return n
+
     cpdef int64_t submit_order(self, str instrument, str side, double quantity, int64_t decision_id=0) except -1:
         """Queue a MARKET order for today's fills; returns its order id."""
         if instrument not in self.index:
             raise KeyError(f"unknown instrument {instrument!r}")
         if side not in SIDES:
-            raise ValueError(f"side must be BUY or SELL, got {side!r}")
+            raise ValueError(f"side must be {' or '.join(SIDES)}, got {side!r}")
         if not quantity > 0:
             raise ValueError("quantity must be > 0")
-        return self.c_submit(self.index[instrument], SIDES.index(side), quantity, decision_id)
+        return self.c_submit(self.index[instrument], <Side><int>SIDES.index(side), quantity, decision_id)
 
     cpdef dict get_positions(self):
         return self.sim.positions()
@@ -271,7 +327,8 @@ cdef class BacktestBroker(BrokerInterface):
                 f.realized_pnl = 0
                 f.status = ST_CANCELLED
                 f.reason = R_USER_CANCEL
-                self.c_record(self.sim.tm.t, order_id, self.p_i[k], self.p_side[k], self.p_qty[k], self.p_decision[k], f)
+                self.c_record(self.sim.tm.t, order_id, self.p_i[k], <Side>self.p_side[k], self.p_qty[k],
+                              self.p_decision[k], f)
                 return True
         return False
 

@@ -8,7 +8,8 @@ flags, header extension, tuples, trailer) for ``Copy.write`` and empties the
 buffer, so a writer can drain it in chunks while a run goes on.
 
 Cython callers use the ``c_*`` methods (C types, no Python objects per value);
-Python callers use the ``put_*`` methods.
+Python callers use the ``put_*`` methods. A failed allocation raises
+``MemoryError`` and keeps what the buffer held.
 """
 
 from cpython.bytes cimport PyBytes_FromStringAndSize
@@ -19,9 +20,14 @@ from libc.string cimport memcpy
 import datetime as _dt
 import uuid as _uuid
 
+cdef extern from "Python.h":
+    const Py_ssize_t PY_SSIZE_T_MAX
+
 cdef bytes _HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"
 cdef bytes _TRAILER = b"\xff\xff"
 cdef object _EPOCH = _dt.date(2000, 1, 1)
+# a field's length is an int32 in the format (PostgreSQL itself takes at most 1 GB)
+cdef Py_ssize_t _MAX_FIELD = 0x7FFFFFFF
 
 
 cdef int32_t days_from_civil(int y, int m, int d) noexcept nogil:
@@ -49,6 +55,8 @@ cdef class CopyBuffer:
     """Growable buffer of binary COPY tuples."""
 
     def __cinit__(self, Py_ssize_t capacity=1 << 20):
+        self.buf = NULL  # __dealloc__ runs (and frees NULL) when the allocation below fails
+        self.cap = 0
         if capacity < 64:
             capacity = 64
         self.buf = <char*>realloc(NULL, capacity)
@@ -67,6 +75,8 @@ cdef class CopyBuffer:
         cdef char* p
         if need <= self.cap:
             return 0
+        if need > PY_SSIZE_T_MAX // 2:
+            raise MemoryError(f"a COPY buffer of {need} bytes")
         newcap = self.cap * 2
         while newcap < need:
             newcap *= 2
@@ -140,6 +150,8 @@ cdef class CopyBuffer:
         return self._be64(us_since_2000)
 
     cdef int c_bytes(self, const char* data, Py_ssize_t n) except -1:
+        if n > _MAX_FIELD:
+            raise ValueError(f"a COPY field holds at most {_MAX_FIELD} bytes, got {n}")
         self._be32(<int32_t>n)
         self._reserve(n)
         memcpy(self.buf + self.size, data, n)
@@ -147,6 +159,8 @@ cdef class CopyBuffer:
         return 0
 
     cdef int c_jsonb(self, const char* data, Py_ssize_t n) except -1:
+        if n + 1 > _MAX_FIELD:
+            raise ValueError(f"a COPY field holds at most {_MAX_FIELD} bytes, got {n + 1}")
         self._be32(<int32_t>(n + 1))
         self._reserve(n + 1)
         self.buf[self.size] = 1  # jsonb binary format version

@@ -27,24 +27,31 @@ class CsvRowError(ValueError):
         super().__init__(f"{file_name}:{line}: {reason}")
 
 
+# what a field parser returns
+cdef enum ParseResult:
+    PARSE_OK = 0
+    PARSE_MALFORMED = 1      # not the field's syntax
+    PARSE_OUT_OF_RANGE = 2   # well-formed, but an impossible date or a price that is not finite and positive
+
+
 cdef inline bint _digit(char c) noexcept nogil:
     return c >= 48 and c <= 57
 
 
-cdef int _parse_date(const char* s, Py_ssize_t n, int32_t* out) noexcept nogil:
-    """0 on success; 1 malformed; 2 impossible calendar date."""
+cdef ParseResult _parse_date(const char* s, Py_ssize_t n, int32_t* out) noexcept nogil:
+    """PARSE_MALFORMED: not YYYY-MM-DD; PARSE_OUT_OF_RANGE: no such calendar date."""
     cdef int y, m, d, i
     cdef int mdays
     if n != 10 or s[4] != 45 or s[7] != 45:
-        return 1
+        return PARSE_MALFORMED
     for i in range(10):
         if i != 4 and i != 7 and not _digit(s[i]):
-            return 1
+            return PARSE_MALFORMED
     y = (s[0] - 48) * 1000 + (s[1] - 48) * 100 + (s[2] - 48) * 10 + (s[3] - 48)
     m = (s[5] - 48) * 10 + (s[6] - 48)
     d = (s[8] - 48) * 10 + (s[9] - 48)
     if m < 1 or m > 12 or d < 1:
-        return 2
+        return PARSE_OUT_OF_RANGE
     if m == 2:
         mdays = 29 if (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)) else 28
     elif m == 4 or m == 6 or m == 9 or m == 11:
@@ -52,37 +59,37 @@ cdef int _parse_date(const char* s, Py_ssize_t n, int32_t* out) noexcept nogil:
     else:
         mdays = 31
     if d > mdays:
-        return 2
+        return PARSE_OUT_OF_RANGE
     out[0] = days_from_civil(y, m, d)
-    return 0
+    return PARSE_OK
 
 
-cdef int _parse_price(const char* s, Py_ssize_t n, double* out) noexcept nogil:
-    """0 on success; 1 not a number; 2 not finite or not positive."""
+cdef ParseResult _parse_price(const char* s, Py_ssize_t n, double* out) noexcept nogil:
+    """PARSE_MALFORMED: not a number; PARSE_OUT_OF_RANGE: not finite or not positive."""
     cdef char* end
     cdef double v
     if n == 0 or not (_digit(s[0]) or s[0] == 46 or s[0] == 45):
-        return 1
+        return PARSE_MALFORMED
     v = strtod(s, &end)
     if end != s + n:
-        return 1
+        return PARSE_MALFORMED
     if not isfinite(v) or v <= 0:
-        return 2
+        return PARSE_OUT_OF_RANGE
     out[0] = v
-    return 0
+    return PARSE_OK
 
 
-cdef int _parse_volume(const char* s, Py_ssize_t n, int64_t* out) noexcept nogil:
+cdef ParseResult _parse_volume(const char* s, Py_ssize_t n, int64_t* out) noexcept nogil:
     cdef int64_t v = 0
     cdef Py_ssize_t i
     if n == 0 or n > 18:
-        return 1
+        return PARSE_MALFORMED
     for i in range(n):
         if not _digit(s[i]):
-            return 1
+            return PARSE_MALFORMED
         v = v * 10 + (s[i] - 48)
     out[0] = v
-    return 0
+    return PARSE_OK
 
 
 cdef inline bint _ticker_char(char c) noexcept nogil:
@@ -119,7 +126,8 @@ def parse_prices(
     cdef const unsigned char* bits = session_bitmap
     cdef const char* f[8]
     cdef Py_ssize_t flen[8]
-    cdef int nf, rc
+    cdef int nf
+    cdef ParseResult rc
     cdef long line_no = 1
     cdef int32_t day = 0, prev_day = 0
     cdef double o = 0, h = 0, l = 0, c = 0, a = 0
@@ -170,9 +178,9 @@ def parse_prices(
             raise CsvRowError(file_name, line_no, f"expected 8 fields, found {nf}")
 
         rc = _parse_date(f[0], flen[0], &day)
-        if rc == 1:
+        if rc == PARSE_MALFORMED:
             raise CsvRowError(file_name, line_no, f"date {data[f[0] - p:f[0] - p + flen[0]]!r} is not YYYY-MM-DD")
-        if rc == 2:
+        if rc == PARSE_OUT_OF_RANGE:
             raise CsvRowError(file_name, line_no, f"date {data[f[0] - p:f[0] - p + flen[0]].decode()} does not exist")
         if day - bitmap_start < 0 or day - bitmap_start >= nbits or bits[day - bitmap_start] == 0:
             raise CsvRowError(file_name, line_no, f"date {data[f[0] - p:f[0] - p + flen[0]].decode()} is not a trading session of the market's calendar")
@@ -201,23 +209,23 @@ def parse_prices(
 
         reason = None
         rc = _parse_price(f[2], flen[2], &o)
-        if rc == 0:
+        if rc == PARSE_OK:
             rc = _parse_price(f[3], flen[3], &h)
-        if rc == 0:
+        if rc == PARSE_OK:
             rc = _parse_price(f[4], flen[4], &l)
-        if rc == 0:
+        if rc == PARSE_OK:
             rc = _parse_price(f[5], flen[5], &c)
-        if rc == 0:
+        if rc == PARSE_OK:
             rc = _parse_price(f[6], flen[6], &a)
-        if rc == 1:
+        if rc == PARSE_MALFORMED:
             reason = "a price field is not a decimal number"
-        elif rc == 2:
+        elif rc == PARSE_OUT_OF_RANGE:
             reason = "prices must be finite and greater than zero"
         elif h < l or h < o or h < c or l > o or l > c:
             reason = f"inconsistent bar: open {o}, high {h}, low {l}, close {c} (need low <= open, close <= high)"
         elif adjusted_only and fabs(c - a) > 1e-4 + 1e-6 * c:
             reason = f"adjusted-only file but close {c} differs from adj_close {a}"
-        elif _parse_volume(f[7], flen[7], &vol) != 0:
+        elif _parse_volume(f[7], flen[7], &vol) != PARSE_OK:
             reason = "volume is not a whole non-negative number"
         if reason is not None:
             if skip_rows is not None and (tk, day) in skip_rows:

@@ -15,6 +15,7 @@ cdef enum FieldKind:
     F_CONST = 9        # the same bytes on every row (text, uuid, ...)
     F_OBJ_TEXT = 10    # per-row Python str -> text (None -> NULL)
     F_OBJ_JSONB = 11   # per-row Python str of JSON -> jsonb (None -> NULL)
+    F_JSONB_OBJ = 12   # jsonb object built per row from columns: ((key, "enum"|"f64_nullnan", column, labels), ...)
 
 cdef class RowTable:
     cdef readonly str name
@@ -29,3 +30,11 @@ cdef class RowTable:
 
     cdef int _grow(self) except -1
     cdef Py_ssize_t c_new_row(self) except -1
+    cdef int c_set_obj(self, int k, Py_ssize_t row, object value) except -1
+    # column k of a storage kind, for C stores and loads: ``t.c_f64(POS_WEIGHT)[r] = w`` with a named column constant
+    cdef inline int64_t* c_i64(self, int k) noexcept:
+        return self.i64[k]
+    cdef inline double* c_f64(self, int k) noexcept:
+        return self.f64[k]
+    cdef inline int32_t* c_i32(self, int k) noexcept:
+        return self.i32[k]

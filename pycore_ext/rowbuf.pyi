@@ -1,8 +1,13 @@
+from enum import IntEnum
+
 import numpy as np
 
 from pycore_ext.copybuf import CopyBuffer
 
 KIND: dict[str, int]
+JSON_MEMBER_KIND: dict[str, int]
+
+def enum_names(enum: type[IntEnum], prefix: str = ..., lower: bool = ...) -> tuple[str, ...]: ...
 
 class RowTable:
     name: str

@@ -4,7 +4,15 @@
 so the Python layer can drain the row buffers with COPY and report progress
 between chunks. The strategy is any object with ``target_positions_fn(date)``
 returning ``{instrument_id: weight}``; it is called on rebalance days only,
-while the TimeMachine shows it nothing dated on or after that date.
+while the TimeMachine shows it nothing dated on or after that date. Optional
+hooks, called after it on the same day: ``decision_context(date)`` (the
+decision's inputs) and ``optimization_params(date)`` (the portfolio-construction
+parameters behind the target), both JSON-able dicts.
+
+The runner trades only through the ``BrokerInterface`` contract: ``begin_day``
+every day (a BACKTEST broker closes delisted positions there), then on
+rebalance days ``submit_order`` per planned order and ``process_fills``. Any
+broker, a Python subclass included, runs unchanged.
 """
 
 import json
@@ -14,10 +22,15 @@ import numpy as np
 from libc.math cimport fabs, floor, isfinite, isnan
 from libc.stdint cimport int32_t, int64_t
 
-from pycore_ext.broker cimport BacktestBroker, BrokerInterface, RunBuffers
-from pycore_ext.broker import T_DECISIONS, T_EQUITY, T_POSITIONS, T_TARGETS
+from pycore_ext.broker cimport (DEC_AS_OF_DATE, DEC_DECISION_ID, DEC_INPUT_REFS, DEC_METADATA, DEC_OUTPUT_REFS,
+                                EQ_AS_OF_DATE, EQ_CASH, EQ_DAILY_RETURN, EQ_DRAWDOWN, EQ_EQUITY, EQ_EXPOSURE_JSON,
+                                EQ_GROSS, EQ_LONG_VALUE, EQ_N_POSITIONS, EQ_NET, POS_AS_OF_DATE, POS_AVG_COST,
+                                POS_INSTRUMENT, POS_LAST_PRICE, POS_MARKET_VALUE, POS_QUANTITY, POS_SNAPSHOT_ID,
+                                POS_TARGET_WEIGHT, POS_TS, POS_UNREALIZED_PNL, POS_WEIGHT, T_DECISIONS, T_POSITIONS,
+                                T_TARGETS, TGT_AS_OF_DATE, TGT_DECISION_ID, TGT_METADATA, TGT_OPTIMIZATION_PARAMS,
+                                TGT_TARGET_ID, TGT_TARGET_POSITIONS, BrokerInterface, RunBuffers)
 from pycore_ext.rowbuf cimport RowTable
-from pycore_ext.simulator cimport Mark, MarketSimulator
+from pycore_ext.simulator cimport BUY, SELL, Mark, MarketSimulator
 from pycore_ext.simulator import SIDES
 from pycore_ext.timemachine cimport TimeMachine
 
@@ -62,14 +75,14 @@ def plan_orders(double[::1] current, double[::1] ref_price, double[::1] target_w
             if fabs(delta) * ref < min_trade_value and tgt != 0:
                 continue
             vi[k] = <int32_t>i
-            vs[k] = 1 if delta < 0 else 0
+            vs[k] = SELL if delta < 0 else BUY
             vq[k] = fabs(delta)
             k += 1
     return idx[:k], side[:k], qty[:k]
 
 
 def apply_execution_plan(BacktestRunner runner, dict targets, int64_t decision_id) -> dict:
-    """Current positions from the broker, plan, submit, fill (BACKTEST) and report."""
+    """Current positions, plan, submit through the broker, fill and report."""
     cdef TimeMachine tm = runner.tm
     cdef MarketSimulator sim = runner.sim
     cdef int t = tm.t, i
@@ -88,7 +101,7 @@ def apply_execution_plan(BacktestRunner runner, dict targets, int64_t decision_i
     ]
     fills = runner.broker.process_fills(tm.current_date)
     return {"equity_estimate": equity, "orders": len(order_ids), "fills": fills,
-            "sells": int((side == 1).sum()), "buys": int((side == 0).sum())}
+            "sells": int((side == SELL).sum()), "buys": int((side == BUY).sum())}
 
 
 cdef class BacktestRunner:
@@ -111,7 +124,7 @@ cdef class BacktestRunner:
         self.index = {name: k for k, name in enumerate(tm.instruments)}
         self.next_day = tm.t0
         self.rebalances = 0
-        self.is_backtest = isinstance(broker, BacktestBroker)
+        self.target_w = np.full(tm.N, np.nan)
         self._config_json = config_json
 
     cdef int c_record_mark(self, int t) except -1:
@@ -123,37 +136,39 @@ cdef class BacktestRunner:
         cdef double q, px
         cdef int32_t day = self.tm.dates[t]
         r = e.c_new_row()
-        e.i32[0][r] = day
-        e.i32[1][r] = m.n_positions
-        e.f64[0][r] = m.equity
-        e.f64[1][r] = m.cash
-        e.f64[2][r] = m.drawdown
-        e.f64[3][r] = m.gross
-        e.f64[4][r] = m.net
-        e.f64[5][r] = m.daily_return
-        e.f64[6][r] = m.long_value
-        e.set_obj("exposure_json", r, f'{{"gross": {m.gross!r}, "net": {m.net!r}, "long_value": {m.long_value!r}, "cash": {m.cash!r}, "n_positions": {m.n_positions}}}')
+        e.c_i32(EQ_AS_OF_DATE)[r] = day
+        e.c_i32(EQ_N_POSITIONS)[r] = m.n_positions
+        e.c_f64(EQ_EQUITY)[r] = m.equity
+        e.c_f64(EQ_CASH)[r] = m.cash
+        e.c_f64(EQ_DRAWDOWN)[r] = m.drawdown
+        e.c_f64(EQ_GROSS)[r] = m.gross
+        e.c_f64(EQ_NET)[r] = m.net
+        e.c_f64(EQ_DAILY_RETURN)[r] = m.daily_return
+        e.c_f64(EQ_LONG_VALUE)[r] = m.long_value
+        e.c_set_obj(EQ_EXPOSURE_JSON, r, f'{{"gross": {m.gross!r}, "net": {m.net!r}, "long_value": {m.long_value!r}, "cash": {m.cash!r}, "n_positions": {m.n_positions}}}')
         for i in range(self.tm.N):
             q = self.sim.c_qty(i)
             if q == 0:
                 continue
             px = self.sim.c_last_px(i)
             r = p.c_new_row()
-            p.i64[0][r] = self.buf.c_next_id(T_POSITIONS)
-            p.i64[1][r] = self.tm.close_us[t]
-            p.i32[0][r] = i
-            p.i32[1][r] = day
-            p.f64[0][r] = q
-            p.f64[1][r] = self.sim.c_avg_cost(i)
-            p.f64[2][r] = q * px
-            p.f64[3][r] = q * (px - self.sim.c_avg_cost(i))
-            p.f64[4][r] = px
-            p.f64[5][r] = q * px / m.equity
+            p.c_i64(POS_SNAPSHOT_ID)[r] = self.buf.c_next_id(T_POSITIONS)
+            p.c_i64(POS_TS)[r] = self.tm.close_us[t]
+            p.c_i32(POS_INSTRUMENT)[r] = i
+            p.c_i32(POS_AS_OF_DATE)[r] = day
+            p.c_f64(POS_QUANTITY)[r] = q
+            p.c_f64(POS_AVG_COST)[r] = self.sim.c_avg_cost(i)
+            p.c_f64(POS_MARKET_VALUE)[r] = q * px
+            p.c_f64(POS_UNREALIZED_PNL)[r] = q * (px - self.sim.c_avg_cost(i))
+            p.c_f64(POS_LAST_PRICE)[r] = px
+            p.c_f64(POS_WEIGHT)[r] = q * px / m.equity
+            p.c_f64(POS_TARGET_WEIGHT)[r] = self.target_w[i]
         return 0
 
     def _rebalance(self, int t) -> None:
         cdef RunBuffers buf = self.buf
-        cdef Py_ssize_t r
+        cdef RowTable tg, dc
+        cdef Py_ssize_t r, ti
         day = self.tm.current_date
         targets = self.strategy.target_positions_fn(day)
         if not isinstance(targets, dict):
@@ -167,33 +182,38 @@ cdef class BacktestRunner:
             total += w
         if total > 1.0 + 1e-9:
             raise StrategyError(f"{day}: target weights sum to {total:.6f} > 1 (long-only, no leverage)")
+        self.target_w[:] = np.nan
+        for name, w in targets.items():
+            ti = self.index[name]
+            self.target_w[ti] = w
         decision_id = buf.c_next_id(T_DECISIONS)
         report = apply_execution_plan(self, targets, decision_id)
         self.rebalances += 1
         context = getattr(self.strategy, "decision_context", None)
         inputs = context(day) if callable(context) else {}
+        construction = getattr(self.strategy, "optimization_params", None)
+        params = construction(day) if callable(construction) else None
         target_id = buf.c_next_id(T_TARGETS)
-        r = buf.targets.c_new_row()
-        buf.targets.i64[0][r] = target_id
-        buf.targets.i64[1][r] = decision_id
-        buf.targets.i32[0][r] = self.tm.dates[t]
-        buf.targets.set_obj("target_positions", r, json.dumps({k: float(v) for k, v in sorted(targets.items())}))
-        buf.targets.set_obj("metadata", r, json.dumps({"decision_id": decision_id, **report}))
-        r = buf.decisions.c_new_row()
-        buf.decisions.i64[0][r] = decision_id
-        buf.decisions.i32[0][r] = self.tm.dates[t]
-        buf.decisions.set_obj("input_refs", r, json.dumps(inputs, default=str))
-        buf.decisions.set_obj("output_refs", r, json.dumps({"target_id": target_id, "n_targets": len(targets), **report}))
-        buf.decisions.set_obj("metadata", r, self._config_json)
+        tg = buf.targets
+        r = tg.c_new_row()
+        tg.c_i64(TGT_TARGET_ID)[r] = target_id
+        tg.c_i64(TGT_DECISION_ID)[r] = decision_id
+        tg.c_i32(TGT_AS_OF_DATE)[r] = self.tm.dates[t]
+        tg.c_set_obj(TGT_TARGET_POSITIONS, r, json.dumps({k: float(v) for k, v in sorted(targets.items())}))
+        tg.c_set_obj(TGT_METADATA, r, json.dumps({"decision_id": decision_id, **report}))
+        tg.c_set_obj(TGT_OPTIMIZATION_PARAMS, r, None if params is None else json.dumps(params, default=str))
+        dc = buf.decisions
+        r = dc.c_new_row()
+        dc.c_i64(DEC_DECISION_ID)[r] = decision_id
+        dc.c_i32(DEC_AS_OF_DATE)[r] = self.tm.dates[t]
+        dc.c_set_obj(DEC_INPUT_REFS, r, json.dumps(inputs, default=str))
+        dc.c_set_obj(DEC_OUTPUT_REFS, r, json.dumps({"target_id": target_id, "n_targets": len(targets), **report}))
+        dc.c_set_obj(DEC_METADATA, r, self._config_json)
 
     cdef int c_day(self, int t) except -1:
-        cdef int i
         self.tm.c_set_day(t)
         self.sim.c_corporate_actions(t)
-        if self.is_backtest:
-            for i in range(self.tm.N):
-                if self.sim.c_qty(i) != 0 and t > self.tm.last_bar[i]:
-                    (<BacktestBroker>self.broker).c_close_out(t, i)
+        self.broker.begin_day(t)
         if self.rebalance[t]:
             self._rebalance(t)
         self.c_record_mark(t)

@@ -1,27 +1,39 @@
 # Contract of the MarketSimulator: position book, cash, fills, corporate actions, mark to market.
 from pycore_ext.timemachine cimport TimeMachine
 
-cdef enum PriceModel:
+# The enums of the core. Each is a ``cpdef enum``: C code uses the constants, and the module's label tuple
+# (SIDES, STATUSES, ...) is derived from the members, code order, so a code and its label are declared once, here.
+# A label is the member's name without its prefix; price models and commission types are lower case, as configs
+# spell them. The labels are the values the SQL CHECK constraints (and the config schema) allow; a test ties them.
+
+cpdef enum PriceModel:          # PRICE_MODELS; config execution.price_model
     PM_CLOSE = 0
     PM_NEXT_OPEN = 1
 
-cdef enum CommissionType:
+cpdef enum CommissionType:      # COMMISSION_TYPES; config execution.commission.type
     CT_PER_SHARE = 0
     CT_BPS = 1
 
-# sides, order statuses and reasons are codes into the label tuples of simulator.pyx
-cdef enum Side:
+cpdef enum Side:                # SIDES; orders, fills, executed_actions, backtest_trades .side
     BUY = 0
     SELL = 1
 
-cdef enum Status:
+cpdef enum OrderType:           # ORDER_TYPES; orders.order_type (the backtest broker sends MARKET orders)
+    OT_MARKET = 0
+    OT_LIMIT = 1
+    OT_STOP = 2
+    OT_MOC = 3
+    OT_MOO = 4
+
+cpdef enum Status:              # STATUSES; orders.status (a backtest order ends FILLED .. REJECTED)
     ST_FILLED = 0
     ST_PARTIALLY_FILLED = 1
     ST_CANCELLED = 2
     ST_REJECTED = 3
     ST_NEW = 4
+    ST_SUBMITTED = 5
 
-cdef enum Reason:
+cpdef enum Reason:              # REASONS; orders.reason (R_NONE: filled as asked, NULL)
     R_NONE = -1
     R_NO_BAR = 0
     R_VOLUME_CAP = 1
@@ -32,8 +44,8 @@ cdef enum Reason:
     R_NO_POSITION = 6
 
 cdef struct ExecParams:
-    int price_model
-    int commission_type
+    PriceModel price_model
+    CommissionType commission_type
     double commission_rate
     double commission_min
     double slippage_bps
@@ -47,8 +59,8 @@ cdef struct Fill:
     double commission
     double slippage_bps
     double realized_pnl
-    int status
-    int reason
+    Status status
+    Reason reason
 
 cdef struct Mark:
     double cash
@@ -74,9 +86,9 @@ cdef class MarketSimulator:
     cdef readonly double commissions_paid
 
     cdef double c_commission(self, double fq, double fp) noexcept
-    cdef double c_fill_price(self, double p, double fq, double vol, int side, double* slip) noexcept
+    cdef double c_fill_price(self, double p, double fq, double vol, Side side, double* slip) noexcept
     cdef int c_corporate_actions(self, int t) except -1
-    cdef Fill c_execute(self, int t, int i, int side, double quantity) noexcept
+    cdef Fill c_execute(self, int t, int i, Side side, double quantity) noexcept
     cdef Fill c_close_out(self, int i) noexcept
     cdef double c_ref_price(self, int t, int i) noexcept
     cdef double c_equity_estimate(self, int t) noexcept

@@ -10,13 +10,16 @@ from libc.math cimport floor, fmax, fmin, isnan, NAN
 
 import numpy as np
 
+from pycore_ext.rowbuf import enum_names
 from pycore_ext.timemachine cimport TimeMachine
 
-SIDES = ("BUY", "SELL")
-STATUSES = ("FILLED", "PARTIALLY_FILLED", "CANCELLED", "REJECTED", "NEW")
-REASONS = ("NO_BAR", "VOLUME_CAP", "INSUFFICIENT_CASH", "SCALED_TO_CASH", "DELISTED", "USER_CANCEL", "NO_POSITION")
-PRICE_MODELS = ("close", "next_open")
-COMMISSION_TYPES = ("per_share", "bps")
+# label of each code, by code (the enums of simulator.pxd are the one source)
+SIDES = enum_names(Side)
+ORDER_TYPES = enum_names(OrderType, "OT_")
+STATUSES = enum_names(Status, "ST_")
+REASONS = enum_names(Reason, "R_")  # R_NONE (-1) has no label: NULL
+PRICE_MODELS = enum_names(PriceModel, "PM_", lower=True)
+COMMISSION_TYPES = enum_names(CommissionType, "CT_", lower=True)
 
 
 cdef class MarketSimulator:
@@ -38,8 +41,8 @@ cdef class MarketSimulator:
         if not (0 < volume_cap <= 1):
             raise ValueError(f"volume_cap must be in (0, 1], got {volume_cap}")
         self.tm = tm
-        self.p.price_model = PRICE_MODELS.index(price_model)
-        self.p.commission_type = COMMISSION_TYPES.index(commission_type)
+        self.p.price_model = <PriceModel><int>PRICE_MODELS.index(price_model)
+        self.p.commission_type = <CommissionType><int>COMMISSION_TYPES.index(commission_type)
         self.p.commission_rate = commission_rate
         self.p.commission_min = commission_min
         self.p.slippage_bps = slippage_bps
@@ -62,7 +65,7 @@ cdef class MarketSimulator:
             return fmax(self.p.commission_min, self.p.commission_rate * fq)
         return fmax(self.p.commission_min, self.p.commission_rate / 1e4 * fq * fp)
 
-    cdef double c_fill_price(self, double p, double fq, double vol, int side, double* slip) noexcept:
+    cdef double c_fill_price(self, double p, double fq, double vol, Side side, double* slip) noexcept:
         cdef double s = self.p.slippage_bps
         if vol > 0:
             s += self.p.impact_bps * fq / vol
@@ -93,7 +96,7 @@ cdef class MarketSimulator:
                 n += 1
         return n
 
-    cdef Fill c_execute(self, int t, int i, int side, double quantity) noexcept:
+    cdef Fill c_execute(self, int t, int i, Side side, double quantity) noexcept:
         """Fill a MARKET order for ``quantity`` shares of instrument i on day t."""
         cdef Fill f
         cdef double p, vol, cap, fq, fp, slip, comm, lo, cost
