@@ -1,7 +1,9 @@
 # The headless test runner: godot --headless --path c2 -s tests/run.gd
 # Runs every test_* method of res://tests/test_*.gd (awaiting coroutines), counts
 # GDScript runtime errors as failures through a Logger, prints "N passed, N failed"
-# and exits non-zero when anything failed. TEST_FILTER=name runs matching methods only.
+# and exits non-zero when anything failed. TEST_FILTER=name runs matching methods only;
+# TEST_DIR=res://tests/empty_database runs the suite of that folder instead (the console
+# against an API over an empty database).
 extends SceneTree
 
 
@@ -46,12 +48,18 @@ func _run() -> void:
 	var failed := 0
 	var skipped := 0
 	var only := OS.get_environment("TEST_FILTER")
-	var files := DirAccess.get_files_at("res://tests")
+	var dir := OS.get_environment("TEST_DIR")
+	if dir.is_empty():
+		dir = "res://tests"
+	var files := DirAccess.get_files_at(dir)
+	if files.is_empty():
+		print("FAIL no test files in %s" % dir)
+		failed += 1
 	files.sort()
 	for f in files:
 		if not (f.begins_with("test_") and f.ends_with(".gd")):
 			continue
-		var script: GDScript = load("res://tests/" + f)
+		var script: GDScript = load(dir.path_join(f))
 		if script == null or not script.can_instantiate():
 			print("FAIL %s: does not load" % f)
 			failed += 1

@@ -2,6 +2,8 @@
 #   xvfb-run -a godot --path c2 --rendering-driver opengl3 --display-driver x11 --audio-driver Dummy \
 #       -s tests/screenshots.gd
 # Saves one PNG per panel into SCREENSHOT_DIR and fails when a panel did not load or an image is blank.
+# SCREENSHOT_EXPECT=empty (an API over an empty database): each panel must instead show its
+# "No data yet" state.
 extends SceneTree
 
 const MIN_COLOURS := 12
@@ -34,6 +36,7 @@ static func is_blank(img: Image) -> bool:
 
 
 func _run() -> void:
+	var expect_empty := OS.get_environment("SCREENSHOT_EXPECT") == "empty"
 	var out := OS.get_environment("SCREENSHOT_DIR")
 	if out.is_empty():
 		out = ProjectSettings.globalize_path("user://screenshots")
@@ -58,21 +61,30 @@ func _run() -> void:
 		)
 		img.save_png(file)
 		var blank := is_blank(img)
-		var loaded := panel.last_result != null and panel.last_result.is_ok() and panel.has_data
+		var answered := panel.last_result != null and panel.last_result.is_ok()
+		var loaded := answered and panel.has_data
+		var as_expected := panel.is_showing_empty_state() if expect_empty else loaded
+		var why := ""
+		if not as_expected:
+			why = (
+				" (not showing its empty state: %s)" % panel.status_text()
+				if expect_empty
+				else (" (no data: %s)" % panel.status_text())
+			)
 		print(
 			(
 				"%s %s %dx%d%s%s"
 				% [
-					"ok  " if loaded and not blank else "FAIL",
+					"ok  " if as_expected and not blank else "FAIL",
 					file,
 					img.get_width(),
 					img.get_height(),
-					"" if loaded else " (no data: %s)" % panel.status_text(),
+					why,
 					" BLANK" if blank else ""
 				]
 			)
 		)
-		if blank or not loaded:
+		if blank or not as_expected:
 			failed += 1
 	print("%d panels, %d failed" % [main.panels.size(), failed])
 	quit(1 if failed > 0 else 0)

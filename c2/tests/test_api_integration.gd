@@ -29,16 +29,25 @@ func test_read_models() -> void:
 	var runs := await c.get_runs(10)
 	assert_ok(runs, "backtest_runs")
 	assert_true(runs.total_count >= 1, "Content-Range count")
-	var run_id := str(runs.first().get("run_id"))
+	assert_true(runs.first().has("sharpe_ratio") and runs.first().has("calmar_ratio"), "the seed's metric names")
+	var run_id := ""
+	for r: Dictionary in runs.rows():
+		if r.get("status") == "SUCCEEDED":
+			run_id = str(r.get("run_id"))
+			assert_true(r.get("sharpe_ratio") is float, "a finished run has its Sharpe ratio")
+			break
 	var curve := await c.get_equity_curve(run_id)
 	assert_ok(curve, "equity_curve")
 	assert_true(curve.rows().size() > 20, "equity points")
+	assert_true(curve.first().get("as_of_date") is String, "equity points by as_of_date")
+	assert_true(float(curve.first().get("equity", 0)) > 0, "equity")
 	var ids: Array = []
 	for r: Dictionary in runs.rows():
 		ids.append(str(r.get("run_id")))
 	var cmp := await c.get_run_comparison(ids.slice(0, 2))
 	assert_ok(cmp, "run_comparison")
 	assert_eq(cmp.rows().size(), mini(2, ids.size()), "compared runs")
+	assert_true(cmp.first().has("sortino_ratio") and cmp.first().has("sharpe_ratio"), "comparison metric names")
 	var regimes := await c.get_regimes("2020-01-01")
 	assert_ok(regimes, "regime_history")
 	assert_true(regimes.rows().size() > 250, "regimes since 2020")
@@ -62,6 +71,10 @@ func test_meta_layer_methods() -> void:
 	var diag := await c.get_diagnostics(STRATEGY)
 	assert_ok(diag, "diagnostics")
 	assert_true(diag.data is Dictionary and (diag.data as Dictionary).has("by_regime"), "diagnostics by regime")
+	var by_regime: Array = (diag.data as Dictionary).get("by_regime", [])
+	assert_false(by_regime.is_empty(), "finished runs are grouped by regime")
+	if not by_regime.is_empty():
+		assert_true((by_regime[0] as Dictionary).has("sharpe_ratio"), "by regime: sharpe_ratio")
 	var gen := await c.generate_proposals(STRATEGY)
 	assert_ok(gen, "generate_proposals")
 	var props := await c.get_proposals(STRATEGY)
@@ -157,6 +170,27 @@ func test_every_panel_loads_real_data() -> void:
 		assert_true(p.last_result != null and p.last_result.is_ok(), "%s: %s" % [p.title_text, p.status_text()])
 		assert_true(p.has_data, p.title_text + " has data")
 		assert_false(p.is_showing_empty_state(), p.title_text + " is not empty")
+		for view in p.data_views():
+			assert_true(view.is_visible_in_tree(), "%s shows its %s" % [p.title_text, view.get_class()])
+	assert_eq(main.panels[0]._values["portfolio"].text, "MAIN", "the overview shows the seed's portfolio MAIN")
+	assert_true(BasePanel.table_rows(main.panels[4].positions) >= 10, "positions of MAIN")
+	assert_false(main.panels[4].no_risk.visible, "MAIN has a risk report")
+	var backtests = main.panels[5]
+	assert_true(backtests.equity_chart.has_values(), "the equity curve of the selected run is drawn")
+	assert_true(backtests.drawdown_chart.has_values(), "and its drawdown")
+	var finished: Array = []
+	var item: TreeItem = backtests.runs.get_root().get_first_child()
+	while item != null:
+		if item.get_text(3) == "SUCCEEDED":
+			finished.append(item.get_metadata(0))
+			assert_true(item.get_text(5).is_valid_float(), "the runs table shows sharpe_ratio: " + item.get_text(5))
+		item = item.get_next()
+	assert_true(finished.size() >= 1, "finished runs listed")
+	await backtests.compare_runs(finished.slice(0, 2))
+	assert_eq(BasePanel.table_rows(backtests.comparison), mini(2, finished.size()), "runs compared side by side")
+	assert_true(backtests.comparison_chart.has_values(), "normalized equity drawn")
+	var compared := BasePanel.first_cell(backtests.comparison, 3) + BasePanel.first_cell(backtests.comparison, 4)
+	assert_false(compared.contains(Fmt.MISSING), "comparison shows sharpe_ratio and sortino_ratio: " + compared)
 	var assessment = main.panels[3]
 	assessment._on_table_column_title_clicked(4, MOUSE_BUTTON_LEFT)
 	var top_ascending: String = assessment.first_row_text(4)

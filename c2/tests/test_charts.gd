@@ -58,3 +58,18 @@ func test_chart_draws_thousands_of_points() -> void:
 	assert_eq(r, Vector2(1.0e6, 1.0e6 + 5299 * 10.0), "range")
 	await get_tree().process_frame
 	chart.queue_free()
+
+
+func test_a_chart_without_values_draws_its_empty_text_not_an_axis() -> void:
+	var chart := LineChart.new()
+	chart.size = Vector2(400, 200)
+	chart.empty_text = "select a finished run"
+	add_child(chart)
+	assert_false(chart.has_values(), "no series")
+	chart.add_series("equity", PackedFloat64Array([NAN, NAN]), Color.WHITE)
+	assert_false(chart.has_values(), "only NaN is no data")
+	await get_tree().process_frame
+	chart.add_series("drawdown", PackedFloat64Array([0.0, -0.1]), Color.RED)
+	assert_true(chart.has_values(), "a finite value is data, zero included")
+	await get_tree().process_frame
+	chart.queue_free()

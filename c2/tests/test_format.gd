@@ -38,3 +38,26 @@ func test_dates_and_compact_axis_labels() -> void:
 	assert_eq(Fmt.compact(1250000.0), "1.25M", "millions")
 	assert_eq(Fmt.compact(34000.0), "34.0k", "thousands")
 	assert_eq(Fmt.compact(0.5), "0.500", "fractions")
+
+
+func test_missing_values_are_dashes_never_zeros_or_null() -> void:
+	assert_eq(Fmt.text(null), Fmt.MISSING, "null text")
+	assert_eq(Fmt.text("CRISIS"), "CRISIS", "text")
+	assert_eq(Fmt.money(null, 2), Fmt.MISSING, "missing money is not $0.00")
+	assert_eq(Fmt.percent(null), Fmt.MISSING, "missing percent is not 0.00%")
+	assert_eq(Fmt.number(NAN), Fmt.MISSING, "NaN")
+
+
+func test_an_empty_table_says_why() -> void:
+	var tree := BasePanel.make_table(PackedStringArray(["a", "b"]))
+	add_child(tree)
+	BasePanel.mark_empty(tree, "no positions")
+	assert_eq(BasePanel.table_rows(tree), 0, "the placeholder is not a row")
+	assert_eq(BasePanel.first_cell(tree), "no positions", "it says why")
+	assert_false(tree.get_root().get_first_child().is_selectable(0), "and cannot be selected")
+	BasePanel.clear_table(tree)
+	BasePanel.add_row(tree, ["x", "1"])
+	BasePanel.mark_empty(tree, "no positions")
+	assert_eq(BasePanel.table_rows(tree), 1, "a table with rows gets no placeholder")
+	assert_eq(BasePanel.first_cell(tree), "x", "first cell")
+	tree.queue_free()

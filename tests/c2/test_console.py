@@ -4,40 +4,23 @@ on real data under Xvfb (software OpenGL) into a non-blank PNG."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.c2.conftest import C2, ROOT, godot, render_panels, suite_summary
 from tests.http.conftest import Api
 
-ROOT = Path(__file__).resolve().parents[2]
-C2 = ROOT / "c2"
-GODOT = C2 / ".tools" / "godot" / "bin" / "godot"
 SCREENS = ROOT / "out" / "c2-screenshots"
-PANELS = 8
-
-
-def godot(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    if not GODOT.exists():
-        pytest.fail("Godot is not installed: scripts/setup.sh installs it (c2/tools/install-godot.sh)")
-    return subprocess.run([str(GODOT), *args], cwd=C2, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(env or {})}, check=False)
-
-
-@pytest.fixture(scope="module")
-def imported() -> None:
-    """The project's class cache (class_name registry), as the editor builds it."""
-    res = godot("--headless", "--path", ".", "--import", timeout=180)
-    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
 
 
 @pytest.fixture(scope="module")
 def console_env(api: Api, worker: subprocess.Popen[bytes]) -> dict[str, str]:
-    """A finished backtest of the strategy's own portfolio, and the API the console talks to."""
-    job = api.submit(strategy_id="US_CORE_LONG_EQ", start_date="2023-01-01", end_date="2023-06-30", market_ids=["US_EQ"])
+    """A finished backtest booked into the seed's portfolio MAIN (the console's default), and the API."""
+    job = api.submit(strategy_id="US_CORE_LONG_EQ", start_date="2023-01-01", end_date="2023-06-30", market_ids=["US_EQ"],
+                     portfolio_id="MAIN")
     assert api.wait_job(job)[-1]["status"] == "SUCCEEDED"
     return {"PROMETHEUS_API_URL": api.base, "PROMETHEUS_API_TOKEN": api.operator}
 
@@ -48,6 +31,7 @@ def scripts() -> list[str]:
 
 def test_every_script_passes_check_only(imported: None) -> None:
     assert len(scripts()) >= 20
+    assert "tests/empty_database/test_empty_database.gd" in scripts()
     bad = {}
     for script in scripts():
         res = godot("--headless", "--path", ".", "--check-only", "-s", "res://" + script, timeout=60)
@@ -69,12 +53,21 @@ def test_headless_suite_unit_and_integration(imported: None, console_env: dict[s
     res = godot("--headless", "--path", ".", "-s", "tests/run.gd", env=console_env, timeout=600)
     out = res.stdout + res.stderr
     assert res.returncode == 0, out[-4000:]
-    summary = [line for line in out.splitlines() if line.endswith("skipped") and " passed, " in line]
-    assert summary, out[-2000:]
-    passed, failed, skipped = (int(x.split()[0]) for x in summary[-1].split(", "))
-    assert failed == 0 and skipped == 0 and passed >= 20, summary[-1]
+    passed, failed, skipped = suite_summary(out)
+    assert failed == 0 and skipped == 0 and passed >= 20, out[-2000:]
     assert "ok   test_api_integration.gd::test_terminal_runs_a_backtest_to_success" in out
     assert "ok   test_api_integration.gd::test_error_paths_401_404_and_server_down" in out
+    assert "ok   test_api_integration.gd::test_every_panel_loads_real_data" in out
+
+
+def test_the_empty_database_suite_fails_on_real_data(imported: None, console_env: dict[str, str]) -> None:
+    """The empty-database suite (tests/c2/test_console_empty.py) is not vacuous: on data, its panel checks fail."""
+    res = godot("--headless", "--path", ".", "-s", "tests/run.gd",
+                env={**console_env, "TEST_DIR": "res://tests/empty_database", "TEST_FILTER": "test_every_panel"}, timeout=300)
+    out = res.stdout + res.stderr
+    assert res.returncode != 0, out[-2000:]
+    assert "FAIL test_empty_database.gd::test_every_panel_shows_no_data" in out
+    assert "Overview has no data" in out and "Backtests shows its empty state" in out, out[-3000:]
 
 
 def test_headless_runner_counts_runtime_errors_as_failures(imported: None, tmp_path: Path) -> None:
@@ -91,18 +84,4 @@ def test_headless_runner_counts_runtime_errors_as_failures(imported: None, tmp_p
 
 
 def test_every_panel_renders_on_real_data(imported: None, console_env: dict[str, str]) -> None:
-    if shutil.which("xvfb-run") is None:
-        pytest.fail("xvfb-run is missing: scripts/setup.sh installs it with Godot")
-    shutil.rmtree(SCREENS, ignore_errors=True)
-    SCREENS.mkdir(parents=True)
-    res = subprocess.run(
-        ["timeout", "300", "xvfb-run", "-a", "-s", "-screen 0 1440x900x24", str(GODOT), "--path", ".",
-         "--rendering-driver", "opengl3", "--display-driver", "x11", "--audio-driver", "Dummy", "-s", "tests/screenshots.gd"],
-        cwd=C2, capture_output=True, text=True, env={**os.environ, **console_env, "SCREENSHOT_DIR": str(SCREENS)}, check=False)
-    out = res.stdout + res.stderr
-    assert res.returncode == 0, out[-4000:]
-    assert f"{PANELS} panels, 0 failed" in out
-    pngs = sorted(SCREENS.glob("*.png"))
-    assert len(pngs) == PANELS
-    for png in pngs:
-        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000, png
+    render_panels(console_env, SCREENS)

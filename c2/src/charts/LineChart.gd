@@ -17,6 +17,8 @@ const TEXT := Color(0.85, 0.85, 0.85)
 @export var title: String = ""
 @export var axis_format: AxisFormat = AxisFormat.NUMBER
 @export var zero_line: bool = false
+## Drawn instead of axes when there is no finite value to plot (never an empty 0..1 axis).
+@export var empty_text: String = "no data"
 
 var x_labels: PackedStringArray = []
 var _series: Array[Dictionary] = []
@@ -44,6 +46,15 @@ func add_series(series_name: String, values: PackedFloat64Array, colour: Color) 
 
 func series_count() -> int:
 	return _series.size()
+
+
+## True when some series has a finite value to plot.
+func has_values() -> bool:
+	for s in _series:
+		for v in s["values"] as PackedFloat64Array:
+			if not is_nan(v) and not is_inf(v):
+				return true
+	return false
 
 
 func point_count() -> int:
@@ -148,8 +159,11 @@ func _draw() -> void:
 	if not title.is_empty():
 		draw_string(font, Vector2(MARGIN_LEFT, 15), title, HORIZONTAL_ALIGNMENT_LEFT, -1, fs, TEXT)
 	var n := point_count()
-	if n == 0:
-		draw_string(font, rect.get_center() - Vector2(40, 0), "no data", HORIZONTAL_ALIGNMENT_LEFT, -1, fs, AXIS)
+	if not has_values():
+		var width := font.get_string_size(empty_text, HORIZONTAL_ALIGNMENT_LEFT, -1, fs + 2).x
+		draw_string(
+			font, rect.get_center() - Vector2(width / 2.0, 0), empty_text, HORIZONTAL_ALIGNMENT_LEFT, -1, fs + 2, TEXT
+		)
 		return
 	var yr := value_range()
 	var to_y := func(v: float) -> float: return rect.end.y - (v - yr.x) / (yr.y - yr.x) * rect.size.y

@@ -12,7 +12,10 @@ const SETTING_URL := "prometheus/api/base_url"
 const SETTING_TOKEN := "prometheus/api/token"
 const SETTING_TIMEOUT := "prometheus/api/timeout_seconds"
 const DEFAULT_URL := "http://127.0.0.1:3000"
-const DEFAULT_PORTFOLIO := "US_CORE_LONG_EQ"
+## The seed's example portfolio: the seed's backtest books into it (get_status_portfolio("MAIN")).
+const DEFAULT_PORTFOLIO := "MAIN"
+## The strategy the Meta panel diagnoses first.
+const DEFAULT_STRATEGY := "US_CORE_LONG_EQ"
 
 var base_url: String = DEFAULT_URL
 var token: String = ""
@@ -95,14 +98,18 @@ func get_jobs(limit: int = 20) -> ApiResult:
 	return await get_rows("jobs", [["order", "job_id.desc"], ["limit", str(limit)]])
 
 
+## api.backtest_runs, newest first, with the total in total_count: run_id, strategy_id, portfolio_id, start_date,
+## end_date, status, cagr, sharpe_ratio, sortino_ratio, calmar_ratio, max_drawdown, trade_count, ...
 func get_runs(limit: int = 50) -> ApiResult:
 	return await get_rows("backtest_runs", [["order", "created_at.desc"], ["limit", str(limit)]], true)
 
 
+## api.equity_curve of one run in date order: as_of_date, equity, drawdown, daily_return, cash, exposures.
 func get_equity_curve(run_id: String) -> ApiResult:
-	return await get_rows("equity_curve", [["run_id", "eq." + run_id], ["order", "date.asc"]])
+	return await get_rows("equity_curve", [["run_id", "eq." + run_id], ["order", "as_of_date.asc"]])
 
 
+## api.run_comparison: the metrics of backtest_runs plus dates and equity_normalized (arrays) per run.
 func get_run_comparison(run_ids: Array) -> ApiResult:
 	return await get_rows("run_comparison", [["run_id", in_list(run_ids)]])
 
@@ -172,6 +179,8 @@ func cancel_job(job_id: int) -> ApiResult:
 	return await call_rpc("cancel_job", {"job_id": job_id})
 
 
+## api.diagnostics: {runs, message, overall, by_regime: [{regime, days, runs, annual_return, sharpe_ratio, ...}],
+## by_config: [{config, runs, sharpe_ratio, annual_return, max_drawdown, ...}]}.
 func get_diagnostics(strategy_id: String) -> ApiResult:
 	return await call_rpc("diagnostics", {"strategy_id": strategy_id})
 

@@ -27,10 +27,20 @@ func _init() -> void:
 	title_text = "Assessment"
 
 
+func empty_message() -> String:
+	return (
+		EMPTY_PREFIX
+		+ (
+			"no instrument scores: each finished backtest stores the scores of its last decision date. Run one (%s)."
+			% RUN_HINT
+		)
+	)
+
+
 func _build() -> void:
 	table = make_table(COLUMNS)
 	table.column_title_clicked.connect(_on_table_column_title_clicked)
-	body.add_child(table)
+	add_data_view(table)
 
 
 func _load() -> ApiResult:

@@ -3,6 +3,7 @@ extends BasePanel
 ## several selected runs side by side (metrics and normalized equity).
 
 const COLUMNS: PackedStringArray = ["strategy", "portfolio", "period", "status", "CAGR", "Sharpe", "max DD", "trades"]
+const NO_COMPARISON := "select two or more runs and press Compare"
 const PALETTE: Array[Color] = [
 	Color(0.40, 0.70, 1.00),
 	Color(0.95, 0.60, 0.30),
@@ -26,37 +27,45 @@ func _init() -> void:
 	title_text = "Backtests"
 
 
+func empty_message() -> String:
+	return EMPTY_PREFIX + "no backtest runs, so no equity, drawdown or comparison to show. Start one (%s)." % RUN_HINT
+
+
 func _build() -> void:
 	runs = make_table(COLUMNS)
 	runs.select_mode = Tree.SELECT_MULTI
 	runs.item_selected.connect(_on_runs_item_selected)
 	runs.multi_selected.connect(_on_runs_multi_selected)
-	body.add_child(runs)
+	add_data_view(runs)
 	var compare := Button.new()
 	compare.text = "Compare selected runs"
 	compare.pressed.connect(_on_compare_pressed)
-	body.add_child(compare)
+	add_data_view(compare)
 	var charts := HBoxContainer.new()
 	charts.size_flags_vertical = Control.SIZE_EXPAND_FILL
-	body.add_child(charts)
+	add_data_view(charts)
 	equity_chart = LineChart.new()
 	equity_chart.title = "Equity"
+	equity_chart.empty_text = "select a finished run"
 	equity_chart.size_flags_horizontal = Control.SIZE_EXPAND_FILL
 	charts.add_child(equity_chart)
 	drawdown_chart = LineChart.new()
 	drawdown_chart.title = "Drawdown"
 	drawdown_chart.axis_format = LineChart.AxisFormat.PERCENT
 	drawdown_chart.zero_line = true
+	drawdown_chart.empty_text = "select a finished run"
 	drawdown_chart.size_flags_horizontal = Control.SIZE_EXPAND_FILL
 	charts.add_child(drawdown_chart)
 	var side := HBoxContainer.new()
 	side.size_flags_vertical = Control.SIZE_EXPAND_FILL
-	body.add_child(side)
+	add_data_view(side)
 	comparison = make_table(["run", "period", "CAGR", "Sharpe", "Sortino", "vol", "max DD", "Calmar", "final equity"])
 	comparison.size_flags_horizontal = Control.SIZE_EXPAND_FILL
+	mark_empty(comparison, NO_COMPARISON)
 	side.add_child(comparison)
 	comparison_chart = LineChart.new()
 	comparison_chart.title = "Equity, normalized to 1"
+	comparison_chart.empty_text = "no runs compared yet"
 	comparison_chart.size_flags_horizontal = Control.SIZE_EXPAND_FILL
 	side.add_child(comparison_chart)
 
@@ -77,7 +86,7 @@ func _load() -> ApiResult:
 				"%s .. %s" % [Fmt.day(r.get("start_date")), Fmt.day(r.get("end_date"))],
 				str(r.get("status", "")),
 				Fmt.percent(r.get("cagr"), 1),
-				Fmt.number(r.get("sharpe"), 2),
+				Fmt.number(r.get("sharpe_ratio"), 2),
 				Fmt.percent(r.get("max_drawdown"), 1),
 				Fmt.number(r.get("trade_count"), 0),
 			],
@@ -109,11 +118,14 @@ func show_run(run_id: String) -> ApiResult:
 	if not curve.is_ok():
 		return curve
 	var rows := curve.rows()
+	var none := "no equity points yet for this run"
 	equity_chart.clear()
-	equity_chart.set_x_labels(dates_of(rows, "date"))
+	equity_chart.empty_text = none
+	equity_chart.set_x_labels(dates_of(rows, "as_of_date"))
 	equity_chart.add_series("equity", series_of(rows, "equity"), PALETTE[0])
 	drawdown_chart.clear()
-	drawdown_chart.set_x_labels(dates_of(rows, "date"))
+	drawdown_chart.empty_text = none
+	drawdown_chart.set_x_labels(dates_of(rows, "as_of_date"))
 	drawdown_chart.add_series("drawdown", series_of(rows, "drawdown"), Fmt.LOSS)
 	return curve
 
@@ -134,11 +146,11 @@ func compare_runs(ids: Array) -> ApiResult:
 				label,
 				"%s .. %s" % [Fmt.day(r.get("start_date")), Fmt.day(r.get("end_date"))],
 				Fmt.percent(r.get("cagr"), 1),
-				Fmt.number(r.get("sharpe"), 2),
-				Fmt.number(r.get("sortino"), 2),
+				Fmt.number(r.get("sharpe_ratio"), 2),
+				Fmt.number(r.get("sortino_ratio"), 2),
 				Fmt.percent(r.get("annual_volatility"), 1),
 				Fmt.percent(r.get("max_drawdown"), 1),
-				Fmt.number(r.get("calmar"), 2),
+				Fmt.number(r.get("calmar_ratio"), 2),
 				Fmt.money(r.get("final_equity")),
 			],
 			{2: Fmt.colour(r.get("cagr"))}
@@ -155,6 +167,7 @@ func compare_runs(ids: Array) -> ApiResult:
 				labels.append(str(d))
 			comparison_chart.set_x_labels(labels)
 		k += 1
+	mark_empty(comparison, NO_COMPARISON)
 	return result
 
 
@@ -182,4 +195,5 @@ func _on_compare_pressed() -> void:
 	var ids := _selected_ids()
 	if ids.size() < 2:
 		ids = _run_ids.slice(0, mini(3, _run_ids.size()))
-	compare_runs(ids)
+	if not ids.is_empty():
+		compare_runs(ids)

@@ -2,13 +2,19 @@ class_name BasePanel
 extends VBoxContainer
 ## What every panel shares: a header (title, status, refresh button), auto-refresh on a
 ## timer (10 s by default: setting prometheus/ui/refresh_seconds or PROMETHEUS_REFRESH_SECONDS),
-## an "no data yet — run a backtest" state instead of zeros, and a clear message with
+## a "No data yet — …" state instead of zeros, dashes or empty charts (the panel's data views are
+## hidden and one label says why there is nothing and what fills it), and a clear message with
 ## automatic retry when the API is down.
 
 signal refreshed(ok: bool)
 
 const SETTING_REFRESH := "prometheus/ui/refresh_seconds"
-const EMPTY_TEXT := "No data yet — run a backtest (Terminal: backtest run US_CORE_LONG_EQ 2023-01-01 2024-01-01 US_EQ)."
+const EMPTY_PREFIX := "No data yet — "
+const RUN_HINT := "Terminal: backtest run US_CORE_LONG_EQ 2023-01-01 2024-01-01 US_EQ"
+const EMPTY_TEXT := EMPTY_PREFIX + "run a backtest (" + RUN_HINT + ")."
+const EMPTY_COLOUR := Color(0.95, 0.8, 0.4)
+const PLACEHOLDER_COLOUR := Color(0.62, 0.62, 0.62)
+const PLACEHOLDER := &"placeholder"
 
 var title_text: String = ""
 var api: ApiClientService
@@ -21,6 +27,7 @@ var refresh_count: int = 0
 var _status: Label
 var _empty: Label
 var _timer: Timer
+var _data_views: Array[Control] = []
 
 
 func _init() -> void:
@@ -46,14 +53,15 @@ func _ready() -> void:
 	button.pressed.connect(_on_refresh_button_pressed)
 	header.add_child(button)
 	_empty = Label.new()
-	_empty.text = EMPTY_TEXT
 	_empty.visible = false
-	_empty.modulate = Color(0.95, 0.8, 0.4)
+	_empty.autowrap_mode = TextServer.AUTOWRAP_WORD
+	_empty.add_theme_font_size_override("font_size", 18)
 	add_child(_empty)
 	body = VBoxContainer.new()
 	body.size_flags_vertical = Control.SIZE_EXPAND_FILL
 	add_child(body)
 	_build()
+	_set_data_visible(false)
 	_timer = Timer.new()
 	_timer.wait_time = refresh_seconds()
 	_timer.timeout.connect(_on_timer_timeout)
@@ -88,7 +96,7 @@ func refresh() -> bool:
 	else:
 		_status.text = result.describe()
 		_status.modulate = Fmt.LOSS
-	_empty.visible = result.is_ok() and not has_data
+	_show_state(result)
 	refreshed.emit(result.is_ok())
 	return result.is_ok()
 
@@ -97,8 +105,30 @@ func status_text() -> String:
 	return _status.text
 
 
+## True when the API answered and there is nothing to show: the "No data yet" label is up, the data views hidden.
 func is_showing_empty_state() -> bool:
-	return _empty.visible
+	return _empty.visible and last_result != null and last_result.is_ok()
+
+
+func empty_state_text() -> String:
+	return _empty.text if _empty.visible else ""
+
+
+## The controls hidden while the panel has no data.
+func data_views() -> Array[Control]:
+	return _data_views
+
+
+## What the panel says when the API answered with nothing: why, and what fills it. Starts with EMPTY_PREFIX.
+func empty_message() -> String:
+	return EMPTY_TEXT
+
+
+## Adds a control that shows data to the body: it is hidden while the panel has no data.
+func add_data_view(view: Control) -> Control:
+	body.add_child(view)
+	_data_views.append(view)
+	return view
 
 
 ## Builds the panel's controls (once).
@@ -109,6 +139,26 @@ func _build() -> void:
 ## Fetches and shows the panel's data; sets has_data. Returns the first failed call, or an OK result.
 func _load() -> ApiResult:
 	return ApiResult.success(200, [])
+
+
+## With data: the data views. Without: one label, the panel's reason when the API answered, else the error.
+func _show_state(result: ApiResult) -> void:
+	if has_data:
+		_empty.visible = false
+	elif result.is_ok():
+		_empty.text = empty_message()
+		_empty.modulate = EMPTY_COLOUR
+		_empty.visible = true
+	else:
+		_empty.text = "No data to show: " + result.describe()
+		_empty.modulate = Fmt.LOSS
+		_empty.visible = true
+	_set_data_visible(has_data)
+
+
+func _set_data_visible(shown: bool) -> void:
+	for view in _data_views:
+		view.visible = shown
 
 
 func _on_refresh_button_pressed() -> void:
@@ -138,6 +188,38 @@ static func make_table(columns: PackedStringArray) -> Tree:
 static func clear_table(tree: Tree) -> TreeItem:
 	tree.clear()
 	return tree.create_item()
+
+
+## When a table has no rows: one grey, unselectable row saying why (never an empty grid that reads as zeros).
+static func mark_empty(tree: Tree, text: String) -> void:
+	var root := tree.get_root()
+	if root == null or root.get_child_count() > 0:
+		return
+	var item := tree.create_item(root)
+	item.set_text(0, text)
+	item.set_custom_color(0, PLACEHOLDER_COLOUR)
+	item.set_expand_right(0, true)
+	item.set_meta(PLACEHOLDER, true)
+	for i in tree.columns:
+		item.set_selectable(i, false)
+
+
+## Rows of a table, not counting the "no …" placeholder row.
+static func table_rows(tree: Tree) -> int:
+	var root := tree.get_root()
+	if root == null:
+		return 0
+	var first := root.get_first_child()
+	if root.get_child_count() == 1 and first.has_meta(PLACEHOLDER):
+		return 0
+	return root.get_child_count()
+
+
+## The text of the first row's cell (the placeholder's text when the table is empty).
+static func first_cell(tree: Tree, column: int = 0) -> String:
+	var root := tree.get_root()
+	var first := root.get_first_child() if root != null else null
+	return first.get_text(column) if first != null else ""
 
 
 ## Adds a row; numbers are right-aligned; a colour per cell may be given.

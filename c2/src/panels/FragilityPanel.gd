@@ -14,11 +14,19 @@ func _init() -> void:
 	title_text = "Fragility"
 
 
+func empty_message() -> String:
+	return (
+		EMPTY_PREFIX
+		+ "no fragility scores. They come from the market data: load it (python -m pycore.load)"
+		+ " and run the engines (python -m pycore.engines)."
+	)
+
+
 func _build() -> void:
 	_date = Label.new()
-	body.add_child(_date)
+	add_data_view(_date)
 	table = make_table(COLUMNS)
-	body.add_child(table)
+	add_data_view(table)
 
 
 func _load() -> ApiResult:

@@ -2,7 +2,7 @@ extends BasePanel
 ## Meta & experiments: diagnostics of a strategy by regime and by config, "Generate
 ## proposals", and approve (apply) / reject with a confirmation.
 
-var strategy_id: String = ApiClientService.DEFAULT_PORTFOLIO
+var strategy_id: String = ApiClientService.DEFAULT_STRATEGY
 var message: Label
 var by_regime: Tree
 var by_config: Tree
@@ -15,6 +15,17 @@ var _pending_reject: bool = false
 func _init() -> void:
 	super()
 	title_text = "Meta & experiments"
+
+
+func empty_message() -> String:
+	return (
+		EMPTY_PREFIX
+		+ (
+			"%s has no finished runs to diagnose by regime or config, and no proposals. Run backtests (%s)"
+			% [strategy_id, RUN_HINT]
+		)
+		+ " or a campaign (python -m pycore.campaign)."
+	)
 
 
 func _build() -> void:
@@ -42,7 +53,7 @@ func _build() -> void:
 	body.add_child(message)
 	var row := HBoxContainer.new()
 	row.size_flags_vertical = Control.SIZE_EXPAND_FILL
-	body.add_child(row)
+	add_data_view(row)
 	by_regime = make_table(["regime", "days", "runs", "annual return", "Sharpe", "hit rate", "flag"])
 	by_regime.size_flags_horizontal = Control.SIZE_EXPAND_FILL
 	row.add_child(by_regime)
@@ -50,7 +61,7 @@ func _build() -> void:
 	by_config.size_flags_horizontal = Control.SIZE_EXPAND_FILL
 	row.add_child(by_config)
 	proposals = make_table(["id", "status", "type", "parameter", "from", "to", "confidence", "rationale"])
-	body.add_child(proposals)
+	add_data_view(proposals)
 	confirm = ConfirmationDialog.new()
 	confirm.confirmed.connect(_on_confirm_confirmed)
 	add_child(confirm)
@@ -68,16 +79,17 @@ func _load() -> ApiResult:
 		add_row(
 			by_regime,
 			[
-				str(r.get("regime")),
+				Fmt.text(r.get("regime")),
 				Fmt.number(r.get("days"), 0),
 				Fmt.number(r.get("runs"), 0),
 				Fmt.percent(r.get("annual_return"), 1),
-				Fmt.number(r.get("sharpe"), 2),
+				Fmt.number(r.get("sharpe_ratio"), 2),
 				Fmt.percent(r.get("hit_rate"), 1),
 				str(r.get("reason")) if r.get("flagged") == true else "",
 			],
 			{3: Fmt.colour(r.get("annual_return")), 6: Fmt.LOSS}
 		)
+	mark_empty(by_regime, "no simulated days to group by regime")
 	clear_table(by_config)
 	for c: Dictionary in d.get("by_config", []):
 		add_row(
@@ -85,13 +97,14 @@ func _load() -> ApiResult:
 			[
 				_config_text(c.get("config", {})),
 				Fmt.number(c.get("runs"), 0),
-				Fmt.number(c.get("sharpe"), 2),
+				Fmt.number(c.get("sharpe_ratio"), 2),
 				Fmt.percent(c.get("annual_return"), 1),
 				Fmt.percent(c.get("max_drawdown"), 1),
 				"flagged" if c.get("flagged") == true else "",
 			],
 			{5: Fmt.LOSS}
 		)
+	mark_empty(by_config, "no finished runs to group by config")
 	return await load_proposals()
 
 
@@ -105,9 +118,9 @@ func load_proposals() -> ApiResult:
 			proposals,
 			[
 				Fmt.number(p.get("proposal_id"), 0),
-				str(p.get("status")),
-				str(p.get("proposal_type")),
-				str(p.get("target_component")),
+				Fmt.text(p.get("status")),
+				Fmt.text(p.get("proposal_type")),
+				Fmt.text(p.get("target_component")),
 				JSON.stringify(p.get("current_value")),
 				JSON.stringify(p.get("proposed_value")),
 				Fmt.percent(p.get("confidence_score"), 0),
@@ -115,6 +128,7 @@ func load_proposals() -> ApiResult:
 			]
 		)
 		item.set_metadata(0, int(p.get("proposal_id")))
+	mark_empty(proposals, "no proposals for %s — press Generate proposals" % strategy_id)
 	return r
 
 

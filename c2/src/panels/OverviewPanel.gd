@@ -1,5 +1,6 @@
 extends BasePanel
-## Overview: P&L (day, MTD, YTD, since inception), exposure, stability, regime and alerts.
+## Overview: P&L (day, MTD, YTD, since inception), exposure, stability, regime and alerts of one
+## portfolio (the seed's MAIN by default) from its latest finished run.
 
 var portfolio_id: String = ApiClientService.DEFAULT_PORTFOLIO
 var _values: Dictionary = {}
@@ -11,9 +12,19 @@ func _init() -> void:
 	title_text = "Overview"
 
 
+func empty_message() -> String:
+	return (
+		EMPTY_PREFIX
+		+ (
+			"portfolio %s has no finished backtest, so there is no P&L, exposure or alert to show. Run one (%s)."
+			% [portfolio_id, RUN_HINT]
+		)
+	)
+
+
 func _build() -> void:
 	var grid := kpi_grid(4)
-	body.add_child(grid)
+	add_data_view(grid)
 	for key: String in [
 		"portfolio",
 		"as of",
@@ -31,11 +42,11 @@ func _build() -> void:
 		_values[key] = add_kpi(grid, key)
 	var caption := Label.new()
 	caption.text = "Alerts"
-	body.add_child(caption)
+	add_data_view(caption)
 	_alerts = ItemList.new()
 	_alerts.size_flags_vertical = Control.SIZE_EXPAND_FILL
 	_alerts.custom_minimum_size = Vector2(0, 120)
-	body.add_child(_alerts)
+	add_data_view(_alerts)
 
 
 func _load() -> ApiResult:
@@ -44,10 +55,10 @@ func _load() -> ApiResult:
 		return result
 	has_data = not result.rows().is_empty()
 	var o := result.first()
-	set_value(_values["portfolio"], str(o.get("portfolio_id", Fmt.MISSING)))
+	set_value(_values["portfolio"], Fmt.text(o.get("portfolio_id")))
 	set_value(_values["as of"], Fmt.day(o.get("as_of_date")))
 	set_value(_values["equity"], Fmt.money(o.get("equity")))
-	set_value(_values["regime"], str(o.get("regime", Fmt.MISSING)), RegimeStrip.colour_of(str(o.get("regime", ""))))
+	set_value(_values["regime"], Fmt.text(o.get("regime")), RegimeStrip.colour_of(str(o.get("regime", ""))))
 	for pair: Array in [
 		["P&L day", "day"], ["P&L MTD", "mtd"], ["P&L YTD", "ytd"], ["P&L since inception", "since_inception"]
 	]:

@@ -1,11 +1,13 @@
 extends BasePanel
-## Portfolio & Risk: top positions with target vs actual weights, sector exposure,
-## volatility / VaR / ES / drawdown / beta, and scenario P&L.
+## Portfolio & Risk of one portfolio (the seed's MAIN by default): top positions with target vs
+## actual weights, sector exposure, volatility / VaR / ES / drawdown / beta, and scenario P&L.
 
 var portfolio_id: String = ApiClientService.DEFAULT_PORTFOLIO
 var positions: Tree
 var sectors: Tree
 var scenarios: Tree
+var risk_grid: GridContainer
+var no_risk: Label
 var _risk: Dictionary = {}
 
 
@@ -14,9 +16,24 @@ func _init() -> void:
 	title_text = "Portfolio & risk"
 
 
+func empty_message() -> String:
+	return (
+		EMPTY_PREFIX
+		+ (
+			"portfolio %s has no positions, targets or risk report: no backtest has booked into it. Run one (%s)."
+			% [portfolio_id, RUN_HINT]
+		)
+	)
+
+
 func _build() -> void:
+	no_risk = Label.new()
+	no_risk.modulate = PLACEHOLDER_COLOUR
+	no_risk.visible = false
+	body.add_child(no_risk)
 	var grid := kpi_grid(4)
-	body.add_child(grid)
+	risk_grid = grid
+	add_data_view(grid)
 	for key: String in [
 		"as of",
 		"portfolio value",
@@ -35,10 +52,10 @@ func _build() -> void:
 	positions = make_table(
 		["instrument", "name", "sector", "quantity", "market value", "weight", "target", "vs target", "unrealized P&L"]
 	)
-	body.add_child(positions)
+	add_data_view(positions)
 	var row := HBoxContainer.new()
 	row.size_flags_vertical = Control.SIZE_EXPAND_FILL
-	body.add_child(row)
+	add_data_view(row)
 	sectors = make_table(["sector", "gross", "net"])
 	sectors.size_flags_horizontal = Control.SIZE_EXPAND_FILL
 	row.add_child(sectors)
@@ -76,7 +93,9 @@ func _load() -> ApiResult:
 			],
 			{8: Fmt.colour(p.get("unrealized_pnl")), 7: Fmt.colour(p.get("weight_vs_target"))}
 		)
+	mark_empty(positions, "no positions in %s at its latest date" % portfolio_id)
 	var r := risk.first()
+	_show_risk_section(has_data and r.is_empty())
 	set_value(_risk["as of"], Fmt.day(r.get("as_of_date")))
 	set_value(_risk["portfolio value"], Fmt.money(r.get("portfolio_value")))
 	set_value(_risk["volatility"], Fmt.percent(r.get("volatility"), 1))
@@ -100,6 +119,7 @@ func _load() -> ApiResult:
 		for s: Variant in names:
 			var e: Dictionary = by_sector[s]
 			add_row(sectors, [str(s), Fmt.percent(e.get("gross"), 1), Fmt.percent(e.get("net"), 1)])
+	mark_empty(sectors, "no sector exposure reported")
 	clear_table(scenarios)
 	var by_scenario: Variant = r.get("scenario_pnl", {})
 	if by_scenario is Dictionary:
@@ -115,4 +135,17 @@ func _load() -> ApiResult:
 				],
 				{1: Fmt.colour(e.get("pnl")), 2: Fmt.colour(e.get("return"))}
 			)
+	mark_empty(scenarios, "no scenario P&L reported")
 	return risk
+
+
+## Positions without a risk report (e.g. a run still being written): say so instead of a grid of dashes.
+func _show_risk_section(missing: bool) -> void:
+	no_risk.text = "no risk report for %s yet" % portfolio_id
+	no_risk.visible = missing
+
+
+func _show_state(result: ApiResult) -> void:
+	super(result)
+	if no_risk.visible:
+		risk_grid.visible = false

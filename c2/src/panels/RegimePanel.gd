@@ -11,17 +11,27 @@ func _init() -> void:
 	title_text = "Regime & stability"
 
 
+func empty_message() -> String:
+	return (
+		EMPTY_PREFIX
+		+ "no market regimes or stability scores. They come from the market data: load it (python -m pycore.load)"
+		+ " and run the engines (python -m pycore.engines)."
+	)
+
+
 func _build() -> void:
 	strip = RegimeStrip.new()
-	body.add_child(strip)
+	add_data_view(strip)
 	stability_chart = LineChart.new()
 	stability_chart.title = "Global stability score (0 = stressed, 1 = stable)"
+	stability_chart.empty_text = "no stability scores"
 	stability_chart.size_flags_vertical = Control.SIZE_EXPAND_FILL
-	body.add_child(stability_chart)
+	add_data_view(stability_chart)
 	vix_chart = LineChart.new()
 	vix_chart.title = "VIX and 21-day realized volatility of the S&P 500"
+	vix_chart.empty_text = "no regime history"
 	vix_chart.size_flags_vertical = Control.SIZE_EXPAND_FILL
-	body.add_child(vix_chart)
+	add_data_view(vix_chart)
 
 
 func _load() -> ApiResult:

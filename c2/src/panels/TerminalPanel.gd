@@ -1,11 +1,14 @@
 extends BasePanel
-## Terminal: `backtest run STRATEGY START END MARKET`, `jobs`, `job ID`, `cancel ID`,
-## `help`, `clear`; follows a job's progress until it ends; command history on Up/Down.
+## Terminal: the recent jobs (refreshed like every panel), and a command line for
+## `backtest run STRATEGY START END MARKET`, `jobs`, `job ID`, `cancel ID`, `help`, `clear`;
+## follows a job's progress until it ends; command history on Up/Down.
 
 signal job_finished(job_id: int, status: String)
 
 const TERMINAL_STATES: PackedStringArray = ["SUCCEEDED", "FAILED", "CANCELLED"]
+const RECENT_JOBS := 6
 
+var jobs_table: Tree
 var output: RichTextLabel
 var input: LineEdit
 var history: PackedStringArray = []
@@ -18,7 +21,19 @@ func _init() -> void:
 	title_text = "Terminal"
 
 
+func empty_message() -> String:
+	return (
+		EMPTY_PREFIX
+		+ "no jobs have been submitted. Type one below: backtest run US_CORE_LONG_EQ 2023-01-01 2024-01-01 US_EQ"
+		+ " (help lists the commands)."
+	)
+
+
 func _build() -> void:
+	jobs_table = make_table(["job", "status", "progress", "simulated date", "strategy", "period", "run"])
+	jobs_table.size_flags_vertical = Control.SIZE_FILL
+	jobs_table.custom_minimum_size = Vector2(0, 170)
+	add_data_view(jobs_table)
 	output = RichTextLabel.new()
 	output.scroll_following = true
 	output.selection_enabled = true
@@ -34,8 +49,27 @@ func _build() -> void:
 
 
 func _load() -> ApiResult:
-	has_data = true  # the terminal is never "empty"
-	return ApiResult.success(200, [])
+	var r := await api.get_jobs(RECENT_JOBS)
+	if not r.is_ok():
+		return r
+	has_data = not r.rows().is_empty()
+	clear_table(jobs_table)
+	for j: Dictionary in r.rows():
+		var status := Fmt.text(j.get("status"))
+		add_row(
+			jobs_table,
+			[
+				Fmt.number(j.get("job_id"), 0),
+				status,
+				_progress_text(j),
+				Fmt.day(j.get("progress_date")),
+				Fmt.text(j.get("strategy_id")),
+				"%s .. %s" % [Fmt.day(j.get("start_date")), Fmt.day(j.get("end_date"))],
+				Fmt.text(j.get("run_id")),
+			],
+			{1: _status_colour(status)}
+		)
+	return r
 
 
 func print_line(text: String, colour: Color = Fmt.NEUTRAL) -> void:
@@ -79,7 +113,9 @@ func _run_backtest(cmd: CommandParser.Command) -> void:
 		return
 	var job_id := int(submitted.data)
 	print_line("job %d submitted; following its progress (cancel %d to stop it)" % [job_id, job_id])
+	refresh()
 	await follow(job_id)
+	await refresh()
 
 
 ## Polls a job until it ends, printing each change of progress.
@@ -140,23 +176,29 @@ func _cancel(job_id: int) -> void:
 	var r := await api.cancel_job(job_id)
 	if r.is_ok():
 		print_line("job %d: %s" % [job_id, str(r.data)])
+		refresh()
 	else:
 		print_line("cancel refused: " + r.describe(), Fmt.LOSS)
 
 
 static func _job_line(j: Dictionary) -> String:
 	return (
-		"job %s  %-9s %5s%%  %s  %s %s .. %s"
+		"job %s  %-9s %6s  %s  %s %s .. %s"
 		% [
 			Fmt.number(j.get("job_id"), 0),
 			str(j.get("status")),
-			Fmt.number(j.get("progress_pct"), 1),
+			_progress_text(j),
 			Fmt.day(j.get("progress_date")),
 			str(j.get("strategy_id", "")),
 			Fmt.day(j.get("start_date")),
 			Fmt.day(j.get("end_date")),
 		]
 	)
+
+
+static func _progress_text(j: Dictionary) -> String:
+	var pct: Variant = j.get("progress_pct")
+	return Fmt.MISSING if pct == null else Fmt.number(pct, 1) + "%"
 
 
 static func _status_colour(status: String) -> Color:

@@ -68,6 +68,11 @@ static func colour(value: Variant) -> Color:
 	return NEUTRAL
 
 
+## A value as text; null -> "—" (never "<null>").
+static func text(value: Variant) -> String:
+	return MISSING if value == null else str(value)
+
+
 ## "2023-12-29T00:00:00+00:00" or "2023-12-29" -> "2023-12-29".
 static func day(value: Variant) -> String:
 	if value == null:
