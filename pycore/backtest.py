@@ -1,12 +1,14 @@
 """Run backtests: ``python -m pycore.backtest run|list|show``, and ``run_sleeve_backtest``.
 
-    python -m pycore.backtest run US_CORE_LONG_EQ 2023-01-01 2024-01-01 US_EQ [--config FILE] [--portfolio-id ID]
+    python -m pycore.backtest run US_CORE_LONG_EQ 2023-01-01 2024-01-01 US_EQ [--config FILE] [--portfolio-id ID] [--sleeve-id ID]
     python -m pycore.backtest list
     python -m pycore.backtest show RUN_ID
     python -m pycore.backtest report RUN_ID [--out FILE]
 
 A run validates everything first (dates, market, strategy config) and writes
-nothing when the input is bad. It then registers the run, runs the SQL engines,
+nothing when the input is bad. It then registers the run (in portfolio ``MAIN``
+unless the request names another; as the strategy's sleeve unless it names one),
+runs the SQL engines,
 simulates the days in chunks with the compiled core, COPYs each chunk's rows and
 commits (so a watcher sees rows arrive), and finally stores the metrics. A run
 that fails has its rows removed and is marked FAILED with the error.
@@ -30,7 +32,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 from pydantic import ValidationError
 
-from pycore.config import BacktestRequest, ConfigError, StrategyConfig, config_json, describe, parse_config
+from pycore.config import DEFAULT_PORTFOLIO_ID, BacktestRequest, ConfigError, StrategyConfig, config_json, describe, parse_config
 from pycore.devdb import DevDbError, writer_url
 from pycore.marketdata import MarketData, MarketDataError, load_market_data
 from pycore.metrics import compute_metrics
@@ -119,7 +121,8 @@ def run_backtest(
         cfg = load_strategy_config(conn, req.strategy_id, req.config_overrides)
         if cfg.market_id != req.market_ids[0]:
             cfg = parse_config(cfg.model_dump(mode="json"), {"market_id": req.market_ids[0]})
-        portfolio_id = req.portfolio_id or cfg.portfolio_id or cfg.strategy_id
+        portfolio_id = req.portfolio_id or cfg.portfolio_id or DEFAULT_PORTFOLIO_ID
+        sleeve_id = req.sleeve_id or cfg.strategy_id
         lookback = max(cfg.assessment.momentum_lookback_days, cfg.universe.min_history_days, 2) + 5
         t = time.perf_counter()
         md = load_market_data(conn, cfg.market_id, req.start_date, req.end_date, lookback_days=lookback)
@@ -129,10 +132,10 @@ def run_backtest(
             progress(PHASE_LOADED, req.start_date, 0)
         run_row = conn.execute(
             "insert into runtime.backtest_runs (strategy_id, config_json, start_date, end_date, universe_id, mode, "
-            "portfolio_id, market_ids, status, started_at) values (%s, %s, %s, %s, %s, 'BACKTEST', %s, %s, 'RUNNING', now()) "
-            "returning run_id, run_seq",
+            "portfolio_id, sleeve_id, market_ids, status, started_at) "
+            "values (%s, %s, %s, %s, %s, 'BACKTEST', %s, %s, %s, 'RUNNING', now()) returning run_id, run_seq",
             (cfg.strategy_id, Jsonb(json.loads(config_json(cfg))), req.start_date, req.end_date,
-             f"{cfg.strategy_id}_UNIVERSE", portfolio_id, list(req.market_ids)),
+             f"{cfg.strategy_id}_UNIVERSE", portfolio_id, sleeve_id, list(req.market_ids)),
         ).fetchone()
         assert run_row is not None
         run_id, run_seq = run_row
@@ -140,8 +143,8 @@ def run_backtest(
         try:
             if on_run_started is not None:
                 on_run_started(run_id)
-            result = _simulate(conn, req, cfg, md, run_id, run_seq, portfolio_id, progress, chunk_days, strategy_factory,
-                               timings, keep_payloads)
+            result = _simulate(conn, req, cfg, md, run_id, run_seq, portfolio_id, sleeve_id, progress, chunk_days,
+                               strategy_factory, timings, keep_payloads)
         except BaseException as exc:
             conn.rollback()
             purge_run(conn, run_id)
@@ -156,7 +159,7 @@ def run_backtest(
 
 
 def _simulate(conn: psycopg.Connection[Any], req: BacktestRequest, cfg: StrategyConfig, md: MarketData,
-              run_id: uuid.UUID, run_seq: int, portfolio_id: str, progress: ProgressFn | None, chunk_days: int,
+              run_id: uuid.UUID, run_seq: int, portfolio_id: str, sleeve_id: str, progress: ProgressFn | None, chunk_days: int,
               strategy_factory: Callable[..., Any] | None, timings: dict[str, float], keep_payloads: bool) -> RunResult:
     mask = rebalance_mask(md, cfg)
     decision_dates = [pg_to_date(int(md.dates[t])) for t in np.flatnonzero(mask)]
@@ -177,9 +180,11 @@ def _simulate(conn: psycopg.Connection[Any], req: BacktestRequest, cfg: Strategy
     )
     buf = RunBuffers(run_seq)
     broker = BacktestBroker(sim, buf)
-    runner = BacktestRunner(tm, sim, broker, buf, strategy, mask, config_json(cfg))
+    snapshot = config_json(cfg)
+    runner = BacktestRunner(tm, sim, broker, buf, strategy, mask, snapshot)
     ctx = RunContext(run_id=run_id, run_seq=run_seq, strategy_id=cfg.strategy_id, portfolio_id=portfolio_id,
-                     market_id=cfg.market_id, instruments=md.instruments)
+                     market_id=cfg.market_id, instruments=md.instruments, sleeve_id=sleeve_id, config_json=snapshot,
+                     sectors=md.sectors)
     writer = RunWriter(ctx, keep_payloads=keep_payloads)
     sim_seconds = 0.0
     equity_rows: list[tuple[float, float]] = []
@@ -210,8 +215,8 @@ def _simulate(conn: psycopg.Connection[Any], req: BacktestRequest, cfg: Strategy
     if progress is not None:
         progress(PHASE_REPORTED, tm.date_at(tm.T - 1), total_days)
     stats = conn.execute(
-        "select coalesce(sum(size * price), 0), count(*), count(*) filter (where direction = 'SELL'), "
-        "count(*) filter (where direction = 'SELL' and realized_pnl > 0) from runtime.backtest_trades where run_id = %s",
+        "select coalesce(sum(quantity * price), 0), count(*), count(*) filter (where side = 'SELL'), "
+        "count(*) filter (where side = 'SELL' and pnl > 0) from runtime.backtest_trades where run_id = %s",
         (run_id,),
     ).fetchone()
     assert stats is not None
@@ -234,13 +239,14 @@ def _simulate(conn: psycopg.Connection[Any], req: BacktestRequest, cfg: Strategy
 
 
 def run_sleeve_backtest(strategy_id: str, start_date: dt.date | str, end_date: dt.date | str, market_ids: list[str] | str,
-                        config_overrides: dict[str, Any] | None = None, portfolio_id: str | None = None) -> uuid.UUID:
-    """The seed's entry point: run a sleeve backtest and return its run id."""
+                        config_overrides: dict[str, Any] | None = None, portfolio_id: str | None = None,
+                        sleeve_id: str | None = None) -> uuid.UUID:
+    """The seed's entry point: run a sleeve backtest and return its run id (booked into portfolio MAIN by default)."""
     if isinstance(market_ids, str):
         market_ids = [market_ids]
     try:
         req = BacktestRequest(strategy_id=strategy_id, start_date=start_date, end_date=end_date,  # type: ignore[arg-type]
-                              market_ids=tuple(market_ids), portfolio_id=portfolio_id,
+                              market_ids=tuple(market_ids), portfolio_id=portfolio_id, sleeve_id=sleeve_id,
                               config_overrides=config_overrides or {})
     except ValidationError as exc:
         raise BacktestError(describe(exc)) from None
@@ -263,10 +269,11 @@ def _progress_bar(stream: Any) -> ProgressFn:
 
 
 def format_metrics(metrics: dict[str, Any]) -> str:
-    pct = {"cumulative_return", "cagr", "annual_volatility", "max_drawdown", "hit_rate"}
+    pct = {"cumulative_return", "annualized_return", "annualized_volatility", "max_drawdown", "hit_rate"}
     lines = []
-    for key in ("cumulative_return", "cagr", "annual_volatility", "sharpe", "sortino", "max_drawdown", "calmar",
-                "annual_turnover", "trade_count", "hit_rate", "final_equity", "days", "rebalances"):
+    for key in ("cumulative_return", "annualized_return", "annualized_volatility", "sharpe_ratio", "sortino_ratio",
+                "max_drawdown", "calmar_ratio", "annual_turnover", "trade_count", "hit_rate", "final_equity", "days",
+                "rebalances"):
         v = metrics.get(key)
         if v is None:
             s = "-"
@@ -303,7 +310,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("end", type=_parse_date)
     run.add_argument("market", nargs="+")
     run.add_argument("--config", type=Path, help="JSON file of config overrides")
-    run.add_argument("--portfolio-id")
+    run.add_argument("--portfolio-id", help="portfolio (book) to trade (default: MAIN)")
+    run.add_argument("--sleeve-id", help="strategy sleeve of the portfolio the run books (default: the strategy id)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     sub.add_parser("list", help="list runs")
     show = sub.add_parser("show", help="show one run")
@@ -325,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 req = BacktestRequest(strategy_id=args.strategy, start_date=args.start, end_date=args.end,
                                       market_ids=tuple(args.market), portfolio_id=args.portfolio_id,
-                                      config_overrides=overrides)
+                                      sleeve_id=args.sleeve_id, config_overrides=overrides)
             except ValidationError as exc:
                 raise BacktestError(describe(exc)) from None
             res = run_backtest(req, progress=None if args.quiet else _progress_bar(sys.stderr))
@@ -336,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.command == "list":
                 rows = conn.execute(
                     "select run_id, strategy_id, start_date, end_date, status, (metrics_json->>'cagr')::float8, "
-                    "(metrics_json->>'sharpe')::float8, created_at from runtime.backtest_runs order by created_at desc"
+                    "(metrics_json->>'sharpe_ratio')::float8, created_at from runtime.backtest_runs order by created_at desc"
                 ).fetchall()
                 print(f"{'run_id':<36}  {'strategy':<18} {'start':<10} {'end':<10} {'status':<9} {'CAGR':>8} {'Sharpe':>7}")
                 for r in rows:

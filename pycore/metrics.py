@@ -3,8 +3,13 @@
 Daily simple returns of the equity curve (the first day against the initial
 capital); 252 periods a year; sample standard deviation (ddof=1); risk-free rate
 0 (empyrical's default); maximum drawdown on wealth that starts at 1, so a loss
-on the first day counts. The SQL function ``api.run_metrics`` computes the same
+on the first day counts. The SQL function ``core.run_metrics`` computes the same
 numbers from ``runtime.backtest_daily_equity``.
+
+Keys are the seed's: ``cumulative_return``, ``annualized_return`` (the CAGR, also
+as ``cagr``), ``annualized_volatility`` (also as ``annual_volatility``),
+``sharpe_ratio``, ``sortino_ratio``, ``calmar_ratio``, ``max_drawdown``, plus
+``annual_turnover``, ``hit_rate``, ``trade_count``, ``closing_trades``, ``days``.
 """
 
 from __future__ import annotations
@@ -52,11 +57,13 @@ def compute_metrics(
     out.update(
         cumulative_return=_clean(cum),
         cagr=_clean(cagr),
+        annualized_return=_clean(cagr),
         annual_volatility=_clean(vol),
-        sharpe=_clean(sharpe),
-        sortino=_clean(sortino),
+        annualized_volatility=_clean(vol),
+        sharpe_ratio=_clean(sharpe),
+        sortino_ratio=_clean(sortino),
         max_drawdown=_clean(mdd),
-        calmar=_clean(calmar),
+        calmar_ratio=_clean(calmar),
         annual_turnover=_clean(turnover),
         hit_rate=_clean(winning_trades / closing_trades) if closing_trades else None,
         closing_trades=closing_trades,

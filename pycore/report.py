@@ -105,14 +105,14 @@ def monthly_returns(dates: list[dt.date], equity: list[float], initial: float) -
 
 
 def build_report(conn: psycopg.Connection[Any], run_id: uuid.UUID) -> str:
-    run = conn.execute("select strategy_id, portfolio_id, start_date, end_date, status, cagr, sharpe, sortino, max_drawdown, "
-                       "annual_volatility, calmar, cumulative_return, hit_rate, trade_count, annual_turnover, final_equity, "
+    run = conn.execute("select strategy_id, portfolio_id, start_date, end_date, status, annualized_return, sharpe_ratio, sortino_ratio, "
+                       "max_drawdown, annualized_volatility, calmar_ratio, cumulative_return, hit_rate, trade_count, annual_turnover, final_equity, "
                        "(config_json ->> 'initial_capital')::float8 from api.backtest_runs where run_id = %s", (run_id,)).fetchone()
     if run is None:
         raise ReportError(f"no run {run_id}")
     (strategy, portfolio, start, end, status, cagr, sharpe, sortino, mdd, vol, calmar, cum, hit, trades, turnover,
      final, initial) = run
-    curve = conn.execute("select date, equity, drawdown from api.equity_curve where run_id = %s order by date", (run_id,)).fetchall()
+    curve = conn.execute("select as_of_date, equity, drawdown from api.equity_curve where run_id = %s order by as_of_date", (run_id,)).fetchall()
     if not curve:
         raise ReportError(f"run {run_id} has no equity curve (status {status})")
     dates = [r[0] for r in curve]

@@ -90,6 +90,7 @@ class CoreLongEquity:
             if included:
                 by_date.setdefault(day, []).append((name, score, vol))
         self.books: dict[dt.date, _Book] = {}
+        self.selected: dict[dt.date, int] = {}
         for day in decision_dates:
             picks = by_date.get(day, [])
             self.books[day] = _Book(
@@ -102,16 +103,41 @@ class CoreLongEquity:
                 regime=regimes.get(day),
             )
 
+    def regime_scale(self, book: _Book | None) -> float:
+        """The gross exposure multiplier in force for a book's regime (1 when regime scaling is off)."""
+        p = self.cfg.portfolio
+        if p.regime_scaling and book is not None and book.regime is not None:
+            return float(p.regime_scaling.get(book.regime, 1.0))  # type: ignore[call-overload]
+        return 1.0
+
     def target_positions_fn(self, day: dt.date) -> dict[str, float]:
         book = self.books.get(day)
         if book is None or not book.names:
+            self.selected[day] = 0
             return {}
         p = self.cfg.portfolio
         w = build_weights(book.scores, book.vols, book.sectors, p.top_k, p.weighting, p.max_weight, p.sector_cap)
-        scale = 1.0
-        if p.regime_scaling and book.regime is not None:
-            scale = p.regime_scaling.get(book.regime, 1.0)
-        return {book.names[k]: float(w[k]) * scale for k in range(len(book.names)) if w[k] > 0}
+        scale = self.regime_scale(book)
+        targets = {book.names[k]: float(w[k]) * scale for k in range(len(book.names)) if w[k] > 0}
+        self.selected[day] = len(targets)
+        return targets
+
+    def optimization_params(self, day: dt.date) -> dict[str, Any]:
+        """The portfolio-construction parameters behind the target of ``day`` (stored with it)."""
+        book = self.books.get(day)
+        p = self.cfg.portfolio
+        return {
+            "method": "TOP_K_SCORE",
+            "top_k": p.top_k,
+            "weighting": p.weighting,
+            "max_weight": p.max_weight,
+            "sector_cap": p.sector_cap,
+            "rebalance": p.rebalance,
+            "regime": book.regime if book else None,
+            "regime_scale": self.regime_scale(book),
+            "candidates": len(book.names) if book else 0,
+            "selected": self.selected.get(day, 0),
+        }
 
     def decision_context(self, day: dt.date) -> dict[str, Any]:
         book = self.books.get(day)

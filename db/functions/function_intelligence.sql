@@ -33,13 +33,13 @@ as $$
   with runs as (
     select b.run_id, b.config_json, b.metrics_json, b.start_date, b.end_date
       from runtime.backtest_runs b
-     where b.strategy_id = diagnostics.strategy_id and b.status = 'SUCCEEDED' and b.metrics_json ? 'sharpe'
+     where b.strategy_id = diagnostics.strategy_id and b.status = 'SUCCEEDED' and b.metrics_json ? 'sharpe_ratio'
   ),
   days as (
-    select e.run_id, e.date, e.daily_return as r, coalesce(g.regime_label, 'UNKNOWN') as regime
+    select e.run_id, e.as_of_date, e.daily_return as r, coalesce(g.regime_label, 'UNKNOWN') as regime
       from runs
       join runtime.backtest_daily_equity e on e.run_id = runs.run_id
-      left join runtime.regimes g on g.run_id is null and g.region = 'US' and g.as_of_date = e.date
+      left join runtime.regimes g on g.run_id is null and g.region = 'US' and g.as_of_date = e.as_of_date
   ),
   overall as (
     select count(*) as n, avg(r) * 252 as annual_return,
@@ -55,7 +55,7 @@ as $$
   ),
   by_config as (
     select core.config_key(r.config_json) as config, count(*) as runs,
-           avg((r.metrics_json ->> 'sharpe')::float8) as sharpe,
+           avg((r.metrics_json ->> 'sharpe_ratio')::float8) as sharpe,
            avg((r.metrics_json ->> 'cagr')::float8) as annual_return,
            avg((r.metrics_json ->> 'max_drawdown')::float8) as max_drawdown,
            avg((r.metrics_json ->> 'hit_rate')::float8) as hit_rate,
@@ -76,9 +76,9 @@ as $$
                     then format('not enough runs: %s finished run(s) of %s; diagnostics need at least 3 (run a campaign)',
                                 (select count(*) from runs), strategy_id)
                     else format('%s runs, %s simulated days', (select count(*) from runs), (select n from overall)) end,
-    'overall', (select jsonb_build_object('days', o.n, 'annual_return', o.annual_return, 'sharpe', o.sharpe, 'hit_rate', o.hit_rate) from overall o),
+    'overall', (select jsonb_build_object('days', o.n, 'annual_return', o.annual_return, 'sharpe_ratio', o.sharpe, 'hit_rate', o.hit_rate) from overall o),
     'by_regime', coalesce((select jsonb_agg(jsonb_build_object(
-        'regime', b.regime, 'days', b.days, 'runs', b.runs, 'annual_return', b.annual_return, 'sharpe', b.sharpe,
+        'regime', b.regime, 'days', b.days, 'runs', b.runs, 'annual_return', b.annual_return, 'sharpe_ratio', b.sharpe,
         'volatility', b.volatility, 'worst_day', b.worst_day, 'hit_rate', b.hit_rate,
         'flagged', b.days >= 20 and (b.annual_return < 0 or b.sharpe < (select sharpe from overall) - 0.5),
         'reason', case when b.days < 20 then 'fewer than 20 days: not judged'
@@ -86,7 +86,7 @@ as $$
                        when b.sharpe < (select sharpe from overall) - 0.5 then 'lags: Sharpe more than 0.5 below its overall Sharpe' end)
         order by b.days desc) from by_regime b), '[]'::jsonb),
     'by_config', coalesce((select jsonb_agg(jsonb_build_object(
-        'config', c.config, 'runs', c.runs, 'sharpe', c.sharpe, 'annual_return', c.annual_return,
+        'config', c.config, 'runs', c.runs, 'sharpe_ratio', c.sharpe, 'annual_return', c.annual_return,
         'max_drawdown', c.max_drawdown, 'hit_rate', c.hit_rate, 'run_ids', to_jsonb(c.run_ids),
         'flagged', (select n from median_sharpe) >= 2 and c.sharpe < (select m from median_sharpe) - 0.25,
         'reason', case when (select n from median_sharpe) >= 2 and c.sharpe < (select m from median_sharpe) - 0.25
@@ -95,7 +95,7 @@ as $$
 $$;
 
 comment on function api.diagnostics(text) is
-'Diagnostics of a strategy from its finished runs: overall performance, performance by market regime (days, annual return, Sharpe, volatility, worst day, hit rate) and by config (runs grouped by their tunable parameters: Sharpe, return, drawdown, hit rate), with underperforming regimes and configs flagged and the reason. With fewer than 3 runs it says "not enough runs" (enough_evidence = false). POST /rpc/diagnostics {"strategy_id": "US_CORE_LONG_EQ"} or GET /rpc/diagnostics?strategy_id=US_CORE_LONG_EQ.';
+'Diagnostics of a strategy from its finished runs: overall performance (days, annual_return, sharpe_ratio, hit_rate), performance by market regime (days, runs, annual_return, sharpe_ratio, volatility, worst_day, hit_rate) and by config (runs grouped by their tunable parameters: sharpe_ratio, annual_return, max_drawdown, hit_rate), with underperforming regimes and configs flagged and the reason. With fewer than 3 runs it says "not enough runs" (enough_evidence = false). POST /rpc/diagnostics {"strategy_id": "US_CORE_LONG_EQ"} or GET /rpc/diagnostics?strategy_id=US_CORE_LONG_EQ.';
 
 create function api.generate_proposals(strategy_id text)
 returns jsonb
@@ -125,7 +125,7 @@ begin
   if not (v_diag ->> 'enough_evidence')::boolean then
     return jsonb_build_object('strategy_id', strategy_id, 'proposals', '[]'::jsonb, 'message', v_diag ->> 'message');
   end if;
-  v_overall := (v_diag #>> '{overall,sharpe}')::float8;
+  v_overall := (v_diag #>> '{overall,sharpe_ratio}')::float8;
   -- 1. regimes where the strategy loses: halve exposure there
   for v_item in select value from jsonb_array_elements(v_diag -> 'by_regime') where (value ->> 'flagged')::boolean loop
     v_scaling := coalesce(v_config #> '{portfolio,regime_scaling}', 'null'::jsonb);
@@ -141,20 +141,20 @@ begin
        expected_sharpe_improvement, expected_return_improvement, expected_risk_reduction, rationale, supporting_metrics)
     values (strategy_id, v_config ->> 'market_id', 'REGIME_EXPOSURE', 'portfolio.regime_scaling',
             v_config #> '{portfolio,regime_scaling}', v_scaling || jsonb_build_object(v_item ->> 'regime', 0.5),
-            least(1.0, (v_item ->> 'days')::float8 / 250) * least(1.0, abs(coalesce((v_item ->> 'sharpe')::float8, 0) - v_overall) / 1.0),
+            least(1.0, (v_item ->> 'days')::float8 / 250) * least(1.0, abs(coalesce((v_item ->> 'sharpe_ratio')::float8, 0) - v_overall) / 1.0),
             null,
             -0.5 * (v_item ->> 'annual_return')::float8 * (v_item ->> 'days')::float8 / (v_diag #>> '{overall,days}')::float8,
             0.5 * (v_item ->> 'volatility')::float8 * (v_item ->> 'days')::float8 / (v_diag #>> '{overall,days}')::float8,
             format('%s: %s (annual return %s%%, Sharpe %s over %s days); halving exposure in that regime halves that drag.',
                    v_item ->> 'regime', v_item ->> 'reason', round(((v_item ->> 'annual_return')::float8 * 100)::numeric, 1),
-                   round((v_item ->> 'sharpe')::numeric, 2), v_item ->> 'days'),
+                   round((v_item ->> 'sharpe_ratio')::numeric, 2), v_item ->> 'days'),
             jsonb_build_object('regime', v_item, 'overall', v_diag -> 'overall', 'runs', v_diag -> 'runs'))
     returning proposal_id into v_id;
     v_ids := v_ids || v_id;
   end loop;
   -- 2. a tested config that beats the current one: move each differing parameter to it
   v_current := core.config_key(v_config);
-  select value into v_best from jsonb_array_elements(v_diag -> 'by_config') order by (value ->> 'sharpe')::float8 desc nulls last limit 1;
+  select value into v_best from jsonb_array_elements(v_diag -> 'by_config') order by (value ->> 'sharpe_ratio')::float8 desc nulls last limit 1;
   if v_best is not null and v_best -> 'config' <> v_current then
     for v_key in select key from jsonb_each(v_best -> 'config') where value is distinct from v_current -> key loop
       continue when exists (select 1 from runtime.meta_config_proposals p where p.strategy_id = generate_proposals.strategy_id
@@ -163,14 +163,14 @@ begin
         (strategy_id, market_id, proposal_type, target_component, current_value, proposed_value, confidence_score,
          expected_sharpe_improvement, expected_return_improvement, rationale, supporting_metrics)
       select strategy_id, v_config ->> 'market_id', 'PARAMETER_CHANGE', v_key, v_current -> v_key, v_best #> array['config', v_key],
-             least(1.0, (v_best ->> 'runs')::float8 / 5) * least(1.0, greatest(0, (v_best ->> 'sharpe')::float8 - coalesce(cur.sharpe, v_overall)) / 0.5),
-             (v_best ->> 'sharpe')::float8 - coalesce(cur.sharpe, v_overall),
+             least(1.0, (v_best ->> 'runs')::float8 / 5) * least(1.0, greatest(0, (v_best ->> 'sharpe_ratio')::float8 - coalesce(cur.sharpe, v_overall)) / 0.5),
+             (v_best ->> 'sharpe_ratio')::float8 - coalesce(cur.sharpe, v_overall),
              (v_best ->> 'annual_return')::float8 - coalesce(cur.annual_return, (v_diag #>> '{overall,annual_return}')::float8),
              format('Runs with %s = %s have a Sharpe of %s over %s run(s), against %s for the current config.',
-                    v_key, v_best #>> array['config', v_key], round((v_best ->> 'sharpe')::numeric, 2), v_best ->> 'runs',
+                    v_key, v_best #>> array['config', v_key], round((v_best ->> 'sharpe_ratio')::numeric, 2), v_best ->> 'runs',
                     round(coalesce(cur.sharpe, v_overall)::numeric, 2)),
              jsonb_build_object('best_config', v_best, 'current_config', cur.item)
-        from (select (value ->> 'sharpe')::float8 as sharpe, (value ->> 'annual_return')::float8 as annual_return, value as item
+        from (select (value ->> 'sharpe_ratio')::float8 as sharpe, (value ->> 'annual_return')::float8 as annual_return, value as item
                 from jsonb_array_elements(v_diag -> 'by_config') where value -> 'config' = v_current
               union all select null, null, null limit 1) cur
       returning proposal_id into v_id;

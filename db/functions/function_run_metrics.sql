@@ -9,8 +9,8 @@ stable
 set search_path = ''
 as $$
   with e as (
-    select e.date, e.daily_return as r, e.equity_curve_value as equity,
-           row_number() over (order by e.date) as k
+    select e.as_of_date, e.daily_return as r, e.equity as equity,
+           row_number() over (order by e.as_of_date) as k
       from runtime.backtest_daily_equity e
      where e.run_id = p_run_id
   ),
@@ -28,9 +28,9 @@ as $$
       from dd
   ),
   trades as (
-    select coalesce(sum(t.size * t.price), 0) as traded, count(*) as n_trades,
-           count(*) filter (where t.direction = 'SELL') as closing,
-           count(*) filter (where t.direction = 'SELL' and t.realized_pnl > 0) as winning
+    select coalesce(sum(t.quantity * t.price), 0) as traded, count(*) as n_trades,
+           count(*) filter (where t.side = 'SELL') as closing,
+           count(*) filter (where t.side = 'SELL' and t.pnl > 0) as winning
       from runtime.backtest_trades t where t.run_id = p_run_id
   ),
   m as (
@@ -45,11 +45,13 @@ as $$
              'days', m.n,
              'cumulative_return', m.cum,
              'cagr', m.cagr,
+             'annualized_return', m.cagr,
              'annual_volatility', m.sd * sqrt(252),
-             'sharpe', case when m.sd > 0 then m.mean_r / m.sd * sqrt(252) end,
-             'sortino', case when m.downside > 0 then m.mean_r * 252 / (m.downside * sqrt(252)) end,
+             'annualized_volatility', m.sd * sqrt(252),
+             'sharpe_ratio', case when m.sd > 0 then m.mean_r / m.sd * sqrt(252) end,
+             'sortino_ratio', case when m.downside > 0 then m.mean_r * 252 / (m.downside * sqrt(252)) end,
              'max_drawdown', m.mdd,
-             'calmar', case when m.mdd < 0 then m.cagr / abs(m.mdd) end,
+             'calmar_ratio', case when m.mdd < 0 then m.cagr / abs(m.mdd) end,
              'annual_turnover', case when m.mean_equity > 0 then m.traded / 2 / m.mean_equity / (m.n / 252.0) end,
              'trade_count', m.n_trades,
              'closing_trades', m.closing,
@@ -59,7 +61,7 @@ as $$
 $$;
 
 comment on function core.run_metrics(uuid) is
-'Metrics of a run recomputed from runtime.backtest_daily_equity and runtime.backtest_trades, with empyrical''s conventions (simple daily returns, 252 periods, ddof=1, risk-free 0, max drawdown on wealth starting at 1, Sortino over all days, Calmar = CAGR / |MDD|, annual turnover = traded value / 2 / mean equity / years, hit rate = winning SELL fills / SELL fills). Equals backtest_runs.metrics_json for the same keys. An unknown run or a run with no days gives {}.';
+'Metrics of a run recomputed from runtime.backtest_daily_equity and runtime.backtest_trades, with empyrical''s conventions (simple daily returns, 252 periods, ddof=1, risk-free 0, max drawdown on wealth starting at 1, Sortino over all days, Calmar = CAGR / |MDD|, annual turnover = traded value / 2 / mean equity / years, hit rate = winning SELL fills / SELL fills). Keys: days, cumulative_return, cagr and annualized_return (the same number), annual_volatility and annualized_volatility (the same number), sharpe_ratio, sortino_ratio, max_drawdown, calmar_ratio, annual_turnover, trade_count, closing_trades, hit_rate, final_equity. Equals backtest_runs.metrics_json for the same keys. An unknown run or a run with no days gives {}.';
 
 create function core.run_decision_outcomes(p_run_id uuid, p_horizons int[] default '{21}')
 returns integer
@@ -68,13 +70,13 @@ volatile
 set search_path = ''
 as $$
   with e as (
-    select e.date, e.equity_curve_value as equity, e.daily_return as r, row_number() over (order by e.date) as k
+    select e.as_of_date, e.equity, e.daily_return as r, row_number() over (order by e.as_of_date) as k
       from runtime.backtest_daily_equity e where e.run_id = p_run_id
   ),
   d as (
     select ed.decision_id, ed.mode, e.k as k0, e.equity as e0, h.h
       from runtime.engine_decisions ed
-      join e on e.date = ed.as_of_date
+      join e on e.as_of_date = ed.as_of_date
       cross join unnest(p_horizons) as h(h)
      where ed.run_id = p_run_id
   ),

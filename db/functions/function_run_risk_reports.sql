@@ -14,14 +14,14 @@ as $$
   ),
   dates as (
     -- rebalance dates, with their equity and the sessions of the trailing window
-    select t.as_of_date, e.equity_curve_value as equity, e.cash, e.gross_exposure, e.net_exposure,
+    select t.as_of_date, e.equity, e.cash, e.gross_exposure, e.net_exposure,
            (select min(d) from (select d.trade_date as d from hist.trading_days d
                                  where d.calendar = 'XNYS' and d.trade_date <= t.as_of_date
                                  order by d.trade_date desc limit p_window) w) as window_start,
            (select min(e2.drawdown) from runtime.backtest_daily_equity e2
-             where e2.run_id = p_run_id and e2.date <= t.as_of_date) as max_drawdown_to_date
+             where e2.run_id = p_run_id and e2.as_of_date <= t.as_of_date) as max_drawdown_to_date
       from runtime.target_portfolios t
-      join runtime.backtest_daily_equity e on e.run_id = t.run_id and e.date = t.as_of_date
+      join runtime.backtest_daily_equity e on e.run_id = t.run_id and e.as_of_date = t.as_of_date
      where t.run_id = p_run_id
   ),
   holdings as (

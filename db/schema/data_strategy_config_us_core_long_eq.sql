@@ -7,7 +7,7 @@ insert into runtime.strategy_configs (strategy_id, version, is_active, created_b
 values ('US_CORE_LONG_EQ', 1, true, 'sqitch', '{
   "strategy_id": "US_CORE_LONG_EQ",
   "market_id": "US_EQ",
-  "portfolio_id": "US_CORE_LONG_EQ",
+  "portfolio_id": "MAIN",
   "initial_capital": 1000000.0,
   "assessment": {"momentum_lookback_days": 252, "momentum_skip_days": 21, "volatility_window_days": 60, "momentum_weight": 0.7},
   "universe": {"top_n_liquidity": 200, "liquidity_window_days": 60, "min_price": 5.0, "min_history_days": 252, "max_fragility": null},

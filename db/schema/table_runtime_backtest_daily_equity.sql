@@ -3,8 +3,8 @@ begin;
 
 create table runtime.backtest_daily_equity (
   run_id uuid not null references runtime.backtest_runs (run_id) on delete cascade,
-  date date not null,
-  equity_curve_value double precision not null check (equity_curve_value > 0),
+  as_of_date date not null,
+  equity double precision not null check (equity > 0),
   drawdown double precision check (drawdown between -1 and 0),
   exposure_metrics_json jsonb check (jsonb_typeof(exposure_metrics_json) = 'object'),
   mode text not null default 'BACKTEST' check (mode in ('BACKTEST', 'PAPER', 'LIVE')),
@@ -12,12 +12,12 @@ create table runtime.backtest_daily_equity (
   gross_exposure double precision not null check (gross_exposure >= 0),
   net_exposure double precision not null,
   daily_return double precision not null,
-  primary key (run_id, date)
+  primary key (run_id, as_of_date)
 );
 comment on table runtime.backtest_daily_equity is 'The equity curve: one row per run and session, at the close.';
 comment on column runtime.backtest_daily_equity.run_id is 'Run that wrote the row (runtime.backtest_runs).';
-comment on column runtime.backtest_daily_equity.date is 'Session.';
-comment on column runtime.backtest_daily_equity.equity_curve_value is 'Equity = cash + market value of positions, in the base currency.';
+comment on column runtime.backtest_daily_equity.as_of_date is 'Session.';
+comment on column runtime.backtest_daily_equity.equity is 'Equity = cash + market value of positions, in the base currency.';
 comment on column runtime.backtest_daily_equity.drawdown is 'equity / running peak - 1 (fraction, <= 0).';
 comment on column runtime.backtest_daily_equity.exposure_metrics_json is 'Exposure details: gross, net, long_value, cash, n_positions.';
 comment on column runtime.backtest_daily_equity.mode is 'Execution mode of the run that wrote the row: BACKTEST, PAPER or LIVE.';

@@ -13,6 +13,7 @@ create table runtime.backtest_runs (
   created_at timestamptz not null default now(),
   mode text not null default 'BACKTEST' check (mode in ('BACKTEST', 'PAPER', 'LIVE')),
   portfolio_id text,
+  sleeve_id text check (sleeve_id <> ''),
   market_ids text[] not null check (cardinality(market_ids) >= 1),
   status text not null default 'RUNNING' check (status in ('RUNNING', 'SUCCEEDED', 'FAILED')),
   error text,
@@ -31,10 +32,11 @@ comment on column runtime.backtest_runs.config_json is 'Full validated strategy 
 comment on column runtime.backtest_runs.start_date is 'First calendar date of the backtest period (the first session on or after it is simulated).';
 comment on column runtime.backtest_runs.end_date is 'Last calendar date of the backtest period (inclusive).';
 comment on column runtime.backtest_runs.universe_id is 'Universe the run''s universe_members rows belong to.';
-comment on column runtime.backtest_runs.metrics_json is 'Run metrics (empyrical conventions: simple daily returns, 252 days, ddof=1): cumulative_return, cagr, annual_volatility, sharpe, sortino, max_drawdown, calmar, annual_turnover, trade_count, hit_rate, final_equity; while running, {progress}.';
+comment on column runtime.backtest_runs.metrics_json is 'Run metrics (empyrical conventions: simple daily returns, 252 days, ddof=1, risk-free 0): cumulative_return, annualized_return (= cagr), annualized_volatility (= annual_volatility), sharpe_ratio, sortino_ratio, calmar_ratio, max_drawdown, annual_turnover, trade_count, closing_trades, hit_rate, days, final_equity, initial_capital, rebalances; while running, {progress}.';
 comment on column runtime.backtest_runs.created_at is 'When the run was registered.';
 comment on column runtime.backtest_runs.mode is 'Execution mode of the run that wrote the row: BACKTEST, PAPER or LIVE.';
 comment on column runtime.backtest_runs.portfolio_id is 'Portfolio (book) the run trades.';
+comment on column runtime.backtest_runs.sleeve_id is 'Strategy sleeve the run books (a run books one sleeve of its portfolio); by default the strategy id.';
 comment on column runtime.backtest_runs.market_ids is 'Markets the run trades.';
 comment on column runtime.backtest_runs.status is 'RUNNING while rows are being written; SUCCEEDED with metrics; FAILED with error (its rows are removed).';
 comment on column runtime.backtest_runs.error is 'Why the run failed (FAILED only).';

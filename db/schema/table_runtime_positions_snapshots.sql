@@ -14,7 +14,8 @@ create table runtime.positions_snapshots (
   mode text not null default 'BACKTEST' check (mode in ('BACKTEST', 'PAPER', 'LIVE')),
   run_id uuid not null references runtime.backtest_runs (run_id) on delete cascade,
   last_price double precision not null check (last_price > 0),
-  weight double precision not null
+  weight double precision not null,
+  metadata jsonb check (jsonb_typeof(metadata) = 'object')
 );
 create index positions_snapshots_run_id_idx on runtime.positions_snapshots (run_id, as_of_date);
 create index positions_snapshots_instrument_id_idx on runtime.positions_snapshots (instrument_id);
@@ -33,5 +34,6 @@ comment on column runtime.positions_snapshots.mode is 'Execution mode of the run
 comment on column runtime.positions_snapshots.run_id is 'Run that wrote the row (runtime.backtest_runs).';
 comment on column runtime.positions_snapshots.last_price is 'Close used for valuation (the last known close when there was no bar).';
 comment on column runtime.positions_snapshots.weight is 'market_value / equity of the portfolio (fraction).';
+comment on column runtime.positions_snapshots.metadata is 'Context of the position: {"sector": GICS sector, "target_weight": the target weight in force from the last rebalance (null when the name is no longer in the target, e.g. a sale the volume cap held back)}.';
 
 commit;

@@ -8,6 +8,7 @@ create table runtime.target_portfolios (
   as_of_date date not null,
   target_positions jsonb not null check (jsonb_typeof(target_positions) = 'object'),
   metadata jsonb check (jsonb_typeof(metadata) = 'object'),
+  optimization_params jsonb check (jsonb_typeof(optimization_params) = 'object'),
   created_at timestamptz not null default now(),
   run_id uuid not null references runtime.backtest_runs (run_id) on delete cascade,
   mode text not null default 'BACKTEST' check (mode in ('BACKTEST', 'PAPER', 'LIVE')),
@@ -23,6 +24,7 @@ comment on column runtime.target_portfolios.portfolio_id is 'Portfolio (book).';
 comment on column runtime.target_portfolios.as_of_date is 'Decision date.';
 comment on column runtime.target_portfolios.target_positions is 'Target weights {instrument_id: weight}, weights as fractions of equity.';
 comment on column runtime.target_portfolios.metadata is 'Execution report of the rebalance: equity estimate, orders, fills.';
+comment on column runtime.target_portfolios.optimization_params is 'Portfolio-construction parameters that produced the target: top_k, weighting, max_weight, sector_cap, rebalance, the regime at the decision and the exposure scale applied for it, the candidates considered and the names selected.';
 comment on column runtime.target_portfolios.created_at is 'When the row was written.';
 comment on column runtime.target_portfolios.run_id is 'Run that wrote the row (runtime.backtest_runs).';
 comment on column runtime.target_portfolios.mode is 'Execution mode of the run that wrote the row: BACKTEST, PAPER or LIVE.';

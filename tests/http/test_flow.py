@@ -69,7 +69,7 @@ def test_diagnostics_generate_and_apply(api: Api, finished_job: tuple[dict[str, 
     assert diag.status_code == 200
     d = diag.json()
     assert d["enough_evidence"] is True and d["runs"] >= 5
-    assert {"regime", "days", "sharpe", "annual_return", "hit_rate", "flagged"} <= set(d["by_regime"][0])
+    assert {"regime", "days", "sharpe_ratio", "annual_return", "hit_rate", "flagged"} <= set(d["by_regime"][0])
     assert len(d["by_config"]) >= 2, "runs are grouped by config"
     assert any(r["flagged"] for r in d["by_regime"]), "2022's bear market is where the long-only sleeve loses"
 

@@ -49,9 +49,11 @@ def test_seed_example_runs_and_stores_everything(seed_run: Any, conn: psycopg.Co
     status, metrics = conn.execute("select status, metrics_json from runtime.backtest_runs where run_id = %s",
                                    (seed_run.run_id,)).fetchone()  # type: ignore[misc]
     assert status == "SUCCEEDED"
-    for key in ("cumulative_return", "cagr", "annual_volatility", "sharpe", "sortino", "max_drawdown", "calmar",
-                "annual_turnover", "trade_count", "hit_rate"):
+    for key in ("cumulative_return", "annualized_return", "annualized_volatility", "sharpe_ratio", "sortino_ratio",
+                "calmar_ratio", "max_drawdown", "cagr", "annual_volatility", "annual_turnover", "trade_count", "hit_rate"):
         assert key in metrics and metrics[key] is not None, key
+    assert not {"sharpe", "sortino", "calmar"} & set(metrics), "the old metric names are renamed, not kept twice"
+    assert metrics["annualized_return"] == metrics["cagr"] and metrics["annualized_volatility"] == metrics["annual_volatility"]
     assert metrics["days"] == 250 and metrics["rebalances"] == 12
     for table in RUN_TABLES:
         n = one(conn, f"select count(*) from runtime.{table} where run_id = %s", seed_run.run_id)
@@ -63,23 +65,23 @@ def test_seed_example_runs_and_stores_everything(seed_run: Any, conn: psycopg.Co
 
 def test_metrics_follow_empyrical(seed_run: Any, conn: psycopg.Connection[Any]) -> None:
     r = np.array([x[0] for x in conn.execute(
-        "select daily_return from runtime.backtest_daily_equity where run_id = %s order by date", (seed_run.run_id,))])
+        "select daily_return from runtime.backtest_daily_equity where run_id = %s order by as_of_date", (seed_run.run_id,))])
     m = seed_run.metrics
-    assert m["sharpe"] == pytest.approx(empyrical.sharpe_ratio(r), rel=1e-9)
-    assert m["sortino"] == pytest.approx(empyrical.sortino_ratio(r), rel=1e-9)
-    assert m["annual_volatility"] == pytest.approx(empyrical.annual_volatility(r), rel=1e-9)
-    assert m["cagr"] == pytest.approx(empyrical.annual_return(r), rel=1e-9)
+    assert m["sharpe_ratio"] == pytest.approx(empyrical.sharpe_ratio(r), rel=1e-9)
+    assert m["sortino_ratio"] == pytest.approx(empyrical.sortino_ratio(r), rel=1e-9)
+    assert m["annualized_volatility"] == pytest.approx(empyrical.annual_volatility(r), rel=1e-9)
+    assert m["annualized_return"] == pytest.approx(empyrical.annual_return(r), rel=1e-9)
     assert m["max_drawdown"] == pytest.approx(empyrical.max_drawdown(r), rel=1e-9)
-    assert m["calmar"] == pytest.approx(empyrical.calmar_ratio(r), rel=1e-9)
+    assert m["calmar_ratio"] == pytest.approx(empyrical.calmar_ratio(r), rel=1e-9)
     assert m["cumulative_return"] == pytest.approx(empyrical.cum_returns_final(r), rel=1e-9)
 
 
 def test_equity_is_cash_plus_market_value_every_day(seed_run: Any, conn: psycopg.Connection[Any]) -> None:
     worst = one(conn, """
-        select max(abs(e.equity_curve_value - e.cash - coalesce(p.mv, 0)))
+        select max(abs(e.equity - e.cash - coalesce(p.mv, 0)))
           from runtime.backtest_daily_equity e
           left join (select as_of_date, sum(market_value) mv from runtime.positions_snapshots
-                      where run_id = %s group by 1) p on p.as_of_date = e.date
+                      where run_id = %s group by 1) p on p.as_of_date = e.as_of_date
          where e.run_id = %s""", seed_run.run_id, seed_run.run_id)
     assert worst < 1e-6
 
@@ -87,7 +89,8 @@ def test_equity_is_cash_plus_market_value_every_day(seed_run: Any, conn: psycopg
 def test_fills_explain_position_changes(seed_run: Any, conn: psycopg.Connection[Any]) -> None:
     # quantity(t) = quantity(t-1) * split(t) + buys(t) - sells(t), for every instrument and day
     bad = one(conn, """
-        with days as (select date, lag(date) over (order by date) as prev from runtime.backtest_daily_equity where run_id = %(r)s),
+        with days as (select as_of_date as date, lag(as_of_date) over (order by as_of_date) as prev
+                        from runtime.backtest_daily_equity where run_id = %(r)s),
         pos as (select as_of_date, instrument_id, quantity from runtime.positions_snapshots where run_id = %(r)s),
         f as (select trade_date, instrument_id, sum(case side when 'BUY' then quantity else -quantity end) q
                 from runtime.fills where run_id = %(r)s group by 1, 2),
@@ -116,16 +119,73 @@ def test_orders_fills_trades_actions_agree(seed_run: Any, conn: psycopg.Connecti
     assert one(conn, "select count(*) from runtime.target_portfolios where run_id = %s", r) == 12
     assert one(conn, "select count(*) from runtime.engine_decisions where run_id = %s", r) == 12
     # the realized P&L of the trades, the costs and the open positions add up to the equity change
-    realized = one(conn, "select sum(realized_pnl) from runtime.backtest_trades where run_id = %s", r)
+    realized = one(conn, "select sum(pnl) from runtime.backtest_trades where run_id = %s", r)
     unrealized = one(conn, """select coalesce(sum(unrealized_pnl), 0) from runtime.positions_snapshots
-                               where run_id = %s and as_of_date = (select max(date) from runtime.backtest_daily_equity where run_id = %s)""", r, r)
+                               where run_id = %s and as_of_date = (select max(as_of_date) from runtime.backtest_daily_equity where run_id = %s)""", r, r)
     divs = one(conn, """select coalesce(sum(p.quantity * c.dividend), 0) from runtime.positions_snapshots p
                         join hist.corporate_actions c on c.instrument_id = p.instrument_id
-                         and c.ex_date = (select min(date) from runtime.backtest_daily_equity e where e.run_id = p.run_id and e.date > p.as_of_date)
+                         and c.ex_date = (select min(as_of_date) from runtime.backtest_daily_equity e
+                                         where e.run_id = p.run_id and e.as_of_date > p.as_of_date)
                         where p.run_id = %s and c.dividend > 0""", r)
-    buy_costs = 0.0  # BUY commissions are in realized_pnl as negatives
+    buy_costs = 0.0  # BUY commissions are in pnl as negatives
     final = seed_run.metrics["final_equity"]
     assert realized + unrealized + divs + buy_costs == pytest.approx(final - 1_000_000.0, abs=1e-4)
+
+
+def test_the_seed_example_books_into_main_as_its_strategy_sleeve(seed_run: Any, conn: psycopg.Connection[Any]) -> None:
+    portfolio, sleeve, strategy = conn.execute("select portfolio_id, sleeve_id, strategy_id from runtime.backtest_runs where run_id = %s",
+                                               (seed_run.run_id,)).fetchone()  # type: ignore[misc]
+    assert (portfolio, sleeve, strategy) == ("MAIN", "US_CORE_LONG_EQ", "US_CORE_LONG_EQ")
+    for table in ("positions_snapshots", "target_portfolios", "portfolio_risk_reports", "orders"):
+        assert one(conn, f"select count(distinct portfolio_id) filter (where portfolio_id <> 'MAIN') from runtime.{table} "
+                         "where run_id = %s", seed_run.run_id) == 0, table
+
+
+def test_trades_carry_their_sleeve_strategy_and_config(seed_run: Any, conn: psycopg.Connection[Any]) -> None:
+    rows = conn.execute("""select t.strategy_id, t.sleeve_id, t.config_snapshot = b.config_json, count(*)
+                             from runtime.backtest_trades t join runtime.backtest_runs b using (run_id)
+                            where t.run_id = %s group by 1, 2, 3""", (seed_run.run_id,)).fetchall()
+    assert rows == [("US_CORE_LONG_EQ", "US_CORE_LONG_EQ", True, seed_run.metrics["trade_count"])]
+
+
+def test_positions_carry_their_sector_and_target_weight(seed_run: Any, conn: psycopg.Connection[Any]) -> None:
+    r = seed_run.run_id
+    # every position names the GICS sector of its instrument
+    assert one(conn, """select count(*) from runtime.positions_snapshots p join hist.instruments i using (instrument_id)
+                         where p.run_id = %s and p.metadata ->> 'sector' is distinct from i.gics_sector""", r) == 0
+    # and the weight the last rebalance on or before that day targeted for it (null when it left the target)
+    wrong = one(conn, """
+        select count(*) from runtime.positions_snapshots p
+          cross join lateral (select t.target_positions from runtime.target_portfolios t
+                               where t.run_id = p.run_id and t.as_of_date <= p.as_of_date order by t.as_of_date desc limit 1) t
+         where p.run_id = %s and (p.metadata ->> 'target_weight')::float8 is distinct from (t.target_positions ->> p.instrument_id)::float8""", r)
+    assert wrong == 0
+    assert one(conn, "select count(*) from runtime.positions_snapshots where run_id = %s and metadata ? 'target_weight' "
+                     "and metadata ->> 'target_weight' is not null", r) > 0
+    assert one(conn, "select max(length(metadata::text)) from runtime.positions_snapshots where run_id = %s", r) < 100
+
+
+def test_targets_carry_their_optimization_params(seed_run: Any, conn: psycopg.Connection[Any]) -> None:
+    rows = conn.execute("""select optimization_params, (select count(*) from jsonb_object_keys(target_positions))
+                             from runtime.target_portfolios where run_id = %s order by as_of_date""", (seed_run.run_id,)).fetchall()
+    assert len(rows) == 12
+    for params, n_targets in rows:
+        assert {k: params[k] for k in ("top_k", "weighting", "max_weight", "sector_cap", "rebalance", "regime_scale")} == {
+            "top_k": 50, "weighting": "EQUAL", "max_weight": 0.05, "sector_cap": 0.3, "rebalance": "MONTHLY", "regime_scale": 1.0}
+        assert params["selected"] == n_targets == 50 and params["candidates"] == 200
+
+
+def test_regime_scale_applied_is_recorded(loaded_db: str) -> None:
+    req = SEED.model_copy(update={"start_date": dt.date(2020, 2, 1), "end_date": dt.date(2020, 4, 30), "portfolio_id": "T.REGIME",
+                                  "config_overrides": {"portfolio": {"regime_scaling": {"CRISIS": 0.25}}}})
+    res = run_backtest(req, url=writer_of(loaded_db))
+    with psycopg.connect(loaded_db) as c:
+        rows = c.execute("""select t.as_of_date, t.optimization_params ->> 'regime', (t.optimization_params ->> 'regime_scale')::float8,
+                                   (select sum(value::float8) from jsonb_each_text(t.target_positions))
+                              from runtime.target_portfolios t where t.run_id = %s order by 1""", (res.run_id,)).fetchall()
+    assert [(r[1], r[2]) for r in rows][-1] == ("CRISIS", 0.25), rows  # April 2020 decides in the COVID crisis
+    for _day, regime, scale, gross in rows:
+        assert 0.9 * scale <= gross <= scale + 1e-9, "the scale applied is the one the targets show"
 
 
 def test_scores_and_universe_are_point_in_time(seed_run: Any, conn: psycopg.Connection[Any]) -> None:
@@ -226,11 +286,11 @@ def test_cli_run_list_show(seed_run: Any, loaded_db: str) -> None:
                          cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     assert res.returncode == 0, res.stderr
     run_id = uuid.UUID(res.stdout.splitlines()[0].split()[-1])
-    assert "sharpe" in res.stdout and "100.0%" in res.stderr  # the progress bar reached the end
+    assert "sharpe_ratio" in res.stdout and "100.0%" in res.stderr  # the progress bar reached the end
     listing = subprocess.run([sys.executable, "-m", "pycore.backtest", "list"], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert str(run_id) in listing.stdout and str(seed_run.run_id) in listing.stdout
     show = subprocess.run([sys.executable, "-m", "pycore.backtest", "show", str(run_id)], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-    assert "SUCCEEDED" in show.stdout and "cagr" in show.stdout
+    assert "SUCCEEDED" in show.stdout and "annualized_return" in show.stdout
     missing = subprocess.run([sys.executable, "-m", "pycore.backtest", "show", str(uuid.uuid4())], cwd=ROOT, env=env, capture_output=True, text=True)
     assert missing.returncode == 1 and "no run" in missing.stderr
 

@@ -96,7 +96,7 @@ def test_risk_report_matches_empyrical(run: Any, conn: psycopg.Connection[Any]) 
     assert risk["es_95"] == pytest.approx(empyrical.conditional_value_at_risk(rp, cutoff=0.05), rel=1e-9)
     assert risk["es_99"] == pytest.approx(empyrical.conditional_value_at_risk(rp, cutoff=0.01), rel=1e-9)
     assert risk["beta"] == pytest.approx(empyrical.beta(rp, mret), rel=1e-9)
-    mdd = one(conn, "select min(drawdown) from runtime.backtest_daily_equity where run_id = %s and date <= %s", run.run_id, day)
+    mdd = one(conn, "select min(drawdown) from runtime.backtest_daily_equity where run_id = %s and as_of_date <= %s", run.run_id, day)
     assert risk["max_drawdown"] == pytest.approx(mdd)
     net = {}
     for _, w, sector in hold:
@@ -118,7 +118,8 @@ def test_sql_metrics_equal_the_core_metrics(run: Any, conn: psycopg.Connection[A
     sql_m = one(conn, "select core.run_metrics(%s)", run.run_id)
     for key, value in sql_m.items():
         assert value == pytest.approx(run.metrics[key], rel=1e-9, abs=1e-12), key
-    assert set(sql_m) >= {"cagr", "sharpe", "sortino", "max_drawdown", "calmar", "annual_volatility", "hit_rate", "trade_count"}
+    assert set(sql_m) >= {"cumulative_return", "annualized_return", "annualized_volatility", "sharpe_ratio", "sortino_ratio",
+                          "calmar_ratio", "max_drawdown", "cagr", "annual_volatility", "hit_rate", "trade_count"}
     assert one(conn, "select core.run_metrics(gen_random_uuid())") == {}
 
 
@@ -127,8 +128,8 @@ def test_decision_outcomes_are_forward_returns(run: Any, conn: psycopg.Connectio
                           join runtime.engine_decisions d using (decision_id)
                          where o.run_id = %s and o.horizon_days = 21 order by d.as_of_date limit 1""", (run.run_id,)).fetchone()
     assert row is not None
-    eq = [r[0] for r in conn.execute("select equity_curve_value from runtime.backtest_daily_equity where run_id = %s and date >= %s "
-                                     "order by date limit 22", (run.run_id, row[0]))]
+    eq = [r[0] for r in conn.execute("select equity from runtime.backtest_daily_equity where run_id = %s and as_of_date >= %s "
+                                     "order by as_of_date limit 22", (run.run_id, row[0]))]
     assert row[1] == pytest.approx(eq[21] / eq[0] - 1, rel=1e-12)
     assert one(conn, "select count(*) from runtime.decision_outcomes where run_id = %s", run.run_id) == 12 * 3
 
@@ -182,13 +183,13 @@ def clone_runs(conn: psycopg.Connection[Any], run_id: Any, copies: int) -> None:
                      "as_of_date, config_id, input_refs, output_refs, metadata, created_at from runtime.engine_decisions where run_id = %s",
                      (seq, new_run, run_id))
         for table, idc, cols in (
-            ("positions_snapshots", "snapshot_id", "portfolio_id, timestamp, as_of_date, instrument_id, quantity, avg_cost, market_value, unrealized_pnl, mode, {run}, last_price, weight"),
-            ("target_portfolios", "target_id", "strategy_id, portfolio_id, as_of_date, target_positions, metadata, created_at, {run}, mode, NULL"),
+            ("positions_snapshots", "snapshot_id", "portfolio_id, timestamp, as_of_date, instrument_id, quantity, avg_cost, market_value, unrealized_pnl, mode, {run}, last_price, weight, metadata"),
+            ("target_portfolios", "target_id", "strategy_id, portfolio_id, as_of_date, target_positions, metadata, optimization_params, created_at, {run}, mode, NULL"),
             ("portfolio_risk_reports", "report_id", "portfolio_id, as_of_date, portfolio_value, cash, net_exposure, gross_exposure, leverage, risk_metrics, scenario_pnl, exposures_by_sector, exposures_by_factor, metadata, created_at, {run}, mode"),
         ):
             conn.execute(f"insert into runtime.{table} select {shift.format(c=idc)}, {cols.format(run='%s')} from runtime.{table} where run_id = %s",
                          (seq, new_run, run_id))
-        conn.execute("insert into runtime.backtest_daily_equity select %s, date, equity_curve_value, drawdown, exposure_metrics_json, mode, cash, "
+        conn.execute("insert into runtime.backtest_daily_equity select %s, as_of_date, equity, drawdown, exposure_metrics_json, mode, cash, "
                      "gross_exposure, net_exposure, daily_return from runtime.backtest_daily_equity where run_id = %s", (new_run, run_id))
         conn.execute(f"insert into runtime.orders select {shift.format(c='order_id')}, timestamp, instrument_id, side, order_type, quantity, limit_price, "
                      "stop_price, status, mode, portfolio_id, NULL, metadata, %s, trade_date, filled_quantity, reason from runtime.orders where run_id = %s",

@@ -77,6 +77,7 @@ def test_main_job_is_idempotent(loaded_db: str, tmp_path: Path) -> None:
 
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": loaded_db, "PROMETHEUS_RUN_DIR": str(tmp_path), "PROMETHEUS_API_PORT": str(port),
+           "PROMETHEUS_PROXY_PORT": str(_free_port()),
            "PGRST_DB_URI": devdb.with_user(loaded_db, "authenticator"), "PYCORE_DATABASE_URL": devdb.with_user(loaded_db, "pycore_writer")}
     try:
         res = subprocess.run([sys.executable, "-m", "pycore.stack", "up", "--campaign", "small"], cwd=ROOT,
@@ -86,6 +87,9 @@ def test_main_job_is_idempotent(loaded_db: str, tmp_path: Path) -> None:
                               env=env, check=False)
     assert res.returncode == 0, res.stderr
     assert down.returncode == 0 and "gateway: stopped" in down.stdout and "worker: stopped" in down.stdout, down.stdout
+    assert "proxy: stopped" in down.stdout, down.stdout
+    assert "UNEXPECTED" not in res.stdout and f"curl 'http://localhost:{env['PROMETHEUS_PROXY_PORT']}/api/status/overview'" \
+        in res.stdout, "the seed's URLs answered through nginx"
     assert not list(tmp_path.glob("*.pid")), "down removes the pid files"
     # the services came up, the campaign ran through the workers, every seed endpoint answered with data
     assert "campaign US_CORE_LONG_EQ: 2 cells" in res.stdout and "SUCCEEDED 2" in res.stdout, res.stdout
@@ -98,4 +102,4 @@ def test_main_job_is_idempotent(loaded_db: str, tmp_path: Path) -> None:
     assert "hist.prices_daily                0       3           0" in res.stdout
     assert "names fully priced in 2023" in res.stdout and " 468 " in res.stdout
     assert "psql" in res.stdout
-    assert "run_id:" in res.stdout and "sharpe" in res.stdout, "the main job runs the seed example backtest"
+    assert "run_id:" in res.stdout and "sharpe_ratio" in res.stdout, "the main job runs the seed example backtest"

@@ -264,3 +264,76 @@ def test_build_weights_caps_names_and_sectors() -> None:
     assert w.max() <= 0.25 + 1e-12 and w.sum() == pytest.approx(1.0)
     w = build_weights(scores, vols, sectors, 2, "EQUAL", 0.3, 1.0)
     assert w.tolist() == pytest.approx([0.3, 0.3, 0, 0, 0])  # nobody left to absorb: 40% cash
+
+
+# ---------------------------------------------------------------- per-row context
+def test_positions_record_the_target_weight_in_force() -> None:
+    tm = book([[10.0, 20.0], [10.0, 20.0], [10.0, 20.0], [10.0, 20.0]])
+    # day 1 targets A and B; day 2 targets A only, but B cannot be sold (no volume): held outside the target
+    tm2 = book([[10.0, 20.0], [10.0, 20.0], [10.0, 20.0], [10.0, 20.0]], volume=[[1e6, 1e6], [1e6, 1e6], [1e6, 0.0], [1e6, 0.0]])
+    for t, expect in ((tm, [0.25, 0.5, 0.4, 0.4]), (tm2, [0.25, 0.5, 0.4, float("nan"), 0.4, float("nan")])):
+        _, buf, _ = run(t, {1: {"A": 0.25, "B": 0.5}, 2: {"A": 0.4}})
+        got = buf.positions.column("target_weight").tolist()
+        assert np.allclose(got, expect, equal_nan=True), got
+
+
+def test_targets_record_the_strategys_optimization_params() -> None:
+    tm = book([[10.0], [10.0], [10.0]])
+
+    class WithParams(Fixed):
+        def optimization_params(self, day: dt.date) -> dict[str, Any]:
+            return {"top_k": 1, "as_of": day}
+
+    sim = MarketSimulator(tm, initial_cash=10_000.0, commission_rate=0.0, commission_min=0.0, slippage_bps=0.0, impact_bps=0.0,
+                          volume_cap=1.0, min_trade_value=0.0)
+    buf = RunBuffers(7)
+    runner = BacktestRunner(tm, sim, BacktestBroker(sim, buf), buf, WithParams(tm, {1: {"A": 1.0}}), np.array([0, 1, 0], dtype=np.uint8))
+    runner.run()
+    assert buf.targets.column("optimization_params") == ['{"top_k": 1, "as_of": "2022-01-02"}']
+    _, plain, _ = run(tm, {1: {"A": 1.0}})
+    assert plain.targets.column("optimization_params") == [None], "a strategy without the hook stores null"
+
+
+def _copy_fields(payload: bytes) -> list[list[bytes | None]]:
+    """Rows of a binary COPY payload as raw field bytes (None for NULL)."""
+    import struct
+
+    body, rows = payload[19:-2], []
+    k = 0
+    while k < len(body):
+        (n,) = struct.unpack_from(">h", body, k)
+        k += 2
+        row: list[bytes | None] = []
+        for _ in range(n):
+            (size,) = struct.unpack_from(">i", body, k)
+            k += 4
+            row.append(None if size < 0 else body[k : k + size])
+            k += max(size, 0)
+        rows.append(row)
+    return rows
+
+
+def test_jsonb_obj_fields_are_built_from_the_columns() -> None:
+    import json
+
+    from pycore_ext.copybuf import CopyBuffer
+    from pycore_ext.rowbuf import encode
+
+    tm = book([[10.0, 20.0], [10.0, 20.0], [10.0, 20.0]], volume=[[1e6, 1e6], [1e6, 1e6], [1e6, 0.0]])  # B cannot be sold on day 2
+    _, buf, _ = run(tm, {1: {"A": 0.1, "B": 0.3}, 2: {"A": 0.1}})
+    out = CopyBuffer()
+    spec = [("enum", "instrument", ("A", "B")),
+            ("jsonb_obj", None, (("sector", "enum", "instrument", ("Energy", None)), ("target_weight", "f64_nullnan", "target_weight", None)))]
+    assert encode(buf.positions, spec, out) == 4
+    rows = _copy_fields(out.take())
+    docs = [(r[0], r[1]) for r in rows]
+    assert all(d is not None and d[:1] == b"\x01" for _, d in docs), "jsonb binary format: version byte 1"
+    assert [(name, json.loads(d[1:])) for name, d in docs if d] == [
+        (b"A", {"sector": "Energy", "target_weight": 0.1}), (b"B", {"sector": None, "target_weight": 0.3}),
+        (b"A", {"sector": "Energy", "target_weight": 0.1}), (b"B", {"sector": None, "target_weight": None}),
+    ]
+    assert rows[0][1] == b'\x01{"sector": "Energy", "target_weight": 0.1}', "numbers in their shortest repr"
+    with pytest.raises(ValueError, match="jsonb_obj member"):
+        encode(buf.positions, [("jsonb_obj", None, (("x", "text", "instrument", None),))], CopyBuffer())
+    with pytest.raises(TypeError, match="not f64_nullnan"):
+        encode(buf.positions, [("jsonb_obj", None, (("x", "f64_nullnan", "instrument", None),))], CopyBuffer())

@@ -18,11 +18,11 @@ create function pg_temp.add_run(p_top_k int, p_sharpe float8, p_calm float8, p_c
   with r as (
     insert into runtime.backtest_runs (strategy_id, config_json, start_date, end_date, market_ids, status, started_at, finished_at, metrics_json)
     select 'US_CORE_LONG_EQ', jsonb_set(c.config_json, '{portfolio,top_k}', to_jsonb(p_top_k)), '2020-01-01', '2020-03-31', '{US_EQ}',
-           'SUCCEEDED', now(), now(), jsonb_build_object('sharpe', p_sharpe, 'cagr', p_sharpe / 10, 'max_drawdown', -0.1, 'hit_rate', 0.5)
+           'SUCCEEDED', now(), now(), jsonb_build_object('sharpe_ratio', p_sharpe, 'cagr', p_sharpe / 10, 'max_drawdown', -0.1, 'hit_rate', 0.5)
       from runtime.strategy_configs c where c.strategy_id = 'US_CORE_LONG_EQ' and c.is_active
     returning run_id
   ), e as (
-    insert into runtime.backtest_daily_equity (run_id, date, equity_curve_value, drawdown, cash, gross_exposure, net_exposure, daily_return)
+    insert into runtime.backtest_daily_equity (run_id, as_of_date, equity, drawdown, cash, gross_exposure, net_exposure, daily_return)
     select r.run_id, d.date, 100, 0, 0, 1, 1,
            case when d.k <= 40 then p_calm else p_crisis end + 0.002 * ((d.k % 3) - 1)
       from r, days d
@@ -66,7 +66,7 @@ select results_eq($$select (value #>> '{config,portfolio.top_k}')::int, (value -
                       from jsonb_array_elements(api.diagnostics('US_CORE_LONG_EQ') -> 'by_config') order by 1$$,
                   $$values (20, 1, false), (50, 2, true)$$,
                   'by config: runs grouped by their parameters; the weaker config is flagged');
-select is(round((select (value ->> 'sharpe')::numeric from jsonb_array_elements(api.diagnostics('US_CORE_LONG_EQ') -> 'by_config')
+select is(round((select (value ->> 'sharpe_ratio')::numeric from jsonb_array_elements(api.diagnostics('US_CORE_LONG_EQ') -> 'by_config')
                   where value #>> '{config,portfolio.top_k}' = '50'), 6), 0.55, 'a config''s Sharpe is the mean over its runs');
 
 -- TEST: proposals

@@ -5,7 +5,7 @@ select plan(7);
 -- SETUP: a run of three sessions: +1%, -2%, +3%
 insert into runtime.backtest_runs (run_id, strategy_id, config_json, start_date, end_date, market_ids)
 values ('00000000-0000-0000-0000-0000000000aa', 'T', '{}', '2023-01-01', '2023-01-31', '{US_EQ}');
-insert into runtime.backtest_daily_equity (run_id, date, equity_curve_value, drawdown, cash, gross_exposure, net_exposure, daily_return)
+insert into runtime.backtest_daily_equity (run_id, as_of_date, equity, drawdown, cash, gross_exposure, net_exposure, daily_return)
 values ('00000000-0000-0000-0000-0000000000aa', '2023-01-03', 101, 0, 101, 0, 0, 0.01),
        ('00000000-0000-0000-0000-0000000000aa', '2023-01-04', 98.98, -0.02, 98.98, 0, 0, -0.02),
        ('00000000-0000-0000-0000-0000000000aa', '2023-01-05', 101.9494, 0, 101.9494, 0, 0, 0.03);
@@ -16,10 +16,10 @@ select is(round((core.run_metrics('00000000-0000-0000-0000-0000000000aa') ->> 'm
 select is(round((core.run_metrics('00000000-0000-0000-0000-0000000000aa') ->> 'annual_volatility')::numeric, 10),
           round((stddev_samp(x) * sqrt(252))::numeric, 10), 'annual volatility = stddev(ddof=1) * sqrt(252)')
   from unnest(array[0.01, -0.02, 0.03]) x;
-select is(round((core.run_metrics('00000000-0000-0000-0000-0000000000aa') ->> 'sharpe')::numeric, 10),
+select is(round((core.run_metrics('00000000-0000-0000-0000-0000000000aa') ->> 'sharpe_ratio')::numeric, 10),
           round((avg(x) / stddev_samp(x) * sqrt(252))::numeric, 10), 'Sharpe = mean / stddev * sqrt(252), risk-free 0')
   from unnest(array[0.01, -0.02, 0.03]) x;
-select is(round((core.run_metrics('00000000-0000-0000-0000-0000000000aa') ->> 'sortino')::numeric, 10),
+select is(round((core.run_metrics('00000000-0000-0000-0000-0000000000aa') ->> 'sortino_ratio')::numeric, 10),
           round((avg(x) * 252 / (sqrt(avg(least(x, 0) ^ 2)) * sqrt(252)))::numeric, 10), 'Sortino over all days')
   from unnest(array[0.01, -0.02, 0.03]::float8[]) x;
 select is((core.run_metrics('00000000-0000-0000-0000-0000000000aa') ->> 'days')::int, 3, 'three days');

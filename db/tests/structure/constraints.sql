@@ -1,6 +1,6 @@
 -- The database refuses invalid rows by constraint.
 begin;
-select plan(16);
+select plan(18);
 
 -- SETUP
 insert into hist.markets (market_id, name, region, timezone, calendar, currency)
@@ -36,9 +36,15 @@ select throws_ok($$insert into runtime.orders (order_id, timestamp, instrument_i
 select throws_ok($$insert into runtime.orders (order_id, timestamp, instrument_id, side, order_type, quantity, status, run_id, trade_date)
                   values (4294967297, now(), 'TSTA', 'BUY', 'MARKET', 1, 'NEW', '00000000-0000-0000-0000-000000000009', '2023-01-03')$$,
                  '23503', null, 'an order of an unknown run is refused');
-select throws_ok($$insert into runtime.backtest_daily_equity (run_id, date, equity_curve_value, drawdown, cash, gross_exposure, net_exposure, daily_return)
+select throws_ok($$insert into runtime.backtest_daily_equity (run_id, as_of_date, equity, drawdown, cash, gross_exposure, net_exposure, daily_return)
                   values ('00000000-0000-0000-0000-000000000001', '2023-01-03', 100, 0.5, 0, 0, 0, 0)$$,
                  '23514', null, 'a positive drawdown is refused');
+select throws_ok($$insert into runtime.backtest_trades (trade_id, run_id, strategy_id, as_of_date, instrument_id, side, quantity, price, pnl)
+                  values (4294967297, '00000000-0000-0000-0000-000000000001', 'TST', '2023-01-03', 'TSTA', 'HOLD', 1, 10, 0)$$,
+                 '23514', null, 'a trade side other than BUY/SELL is refused');
+select throws_ok($$insert into runtime.backtest_trades (trade_id, run_id, strategy_id, as_of_date, instrument_id, side, quantity, price, pnl, config_snapshot)
+                  values (4294967297, '00000000-0000-0000-0000-000000000001', 'TST', '2023-01-03', 'TSTA', 'BUY', 1, 10, 0, '[1]')$$,
+                 '23514', null, 'a trade config snapshot that is not a JSON object is refused');
 select throws_ok($$insert into runtime.jobs (kind, params, status) values ('BACKTEST', '{}', 'DONE')$$, '23514', null, 'an unknown job status is refused');
 select throws_ok($$insert into runtime.strategy_configs (strategy_id, version, config_json) values ('US_CORE_LONG_EQ', 2, '{}')$$,
                  '23505', null, 'a second active version of a strategy is refused');

@@ -1,19 +1,19 @@
 -- Structure of schema runtime: tables, columns, types, keys, foreign keys and their indexes, comments.
 -- Explicit on purpose: a change to the schema must change this file too.
 begin;
-select plan(581);
+select plan(588);
 
 -- TEST:
 select has_schema('runtime', 'schema runtime exists');
 select tables_are('runtime', array['backtest_daily_equity', 'backtest_runs', 'backtest_trades', 'decision_outcomes', 'engine_decisions', 'executed_actions', 'fills', 'fragility_measures', 'instrument_scores', 'jobs', 'meta_config_proposals', 'orders', 'portfolio_risk_reports', 'positions_snapshots', 'regimes', 'stability_vectors', 'strategy_configs', 'target_portfolios', 'universe_members'], 'runtime has exactly the designed tables');
 select views_are('runtime', array[]::name[], 'runtime has exactly the designed views');
-select columns_are('runtime', 'backtest_daily_equity', array['run_id', 'date', 'equity_curve_value', 'drawdown', 'exposure_metrics_json', 'mode', 'cash', 'gross_exposure', 'net_exposure', 'daily_return'], 'runtime.backtest_daily_equity has exactly its designed columns');
+select columns_are('runtime', 'backtest_daily_equity', array['run_id', 'as_of_date', 'equity', 'drawdown', 'exposure_metrics_json', 'mode', 'cash', 'gross_exposure', 'net_exposure', 'daily_return'], 'runtime.backtest_daily_equity has exactly its designed columns');
 select col_type_is('runtime', 'backtest_daily_equity', 'run_id', 'uuid', 'runtime.backtest_daily_equity.run_id is uuid');
 select col_not_null('runtime', 'backtest_daily_equity', 'run_id', 'runtime.backtest_daily_equity.run_id is NOT NULL');
-select col_type_is('runtime', 'backtest_daily_equity', 'date', 'date', 'runtime.backtest_daily_equity.date is date');
-select col_not_null('runtime', 'backtest_daily_equity', 'date', 'runtime.backtest_daily_equity.date is NOT NULL');
-select col_type_is('runtime', 'backtest_daily_equity', 'equity_curve_value', 'double precision', 'runtime.backtest_daily_equity.equity_curve_value is double precision');
-select col_not_null('runtime', 'backtest_daily_equity', 'equity_curve_value', 'runtime.backtest_daily_equity.equity_curve_value is NOT NULL');
+select col_type_is('runtime', 'backtest_daily_equity', 'as_of_date', 'date', 'runtime.backtest_daily_equity.as_of_date is date');
+select col_not_null('runtime', 'backtest_daily_equity', 'as_of_date', 'runtime.backtest_daily_equity.as_of_date is NOT NULL');
+select col_type_is('runtime', 'backtest_daily_equity', 'equity', 'double precision', 'runtime.backtest_daily_equity.equity is double precision');
+select col_not_null('runtime', 'backtest_daily_equity', 'equity', 'runtime.backtest_daily_equity.equity is NOT NULL');
 select col_type_is('runtime', 'backtest_daily_equity', 'drawdown', 'double precision', 'runtime.backtest_daily_equity.drawdown is double precision');
 select col_type_is('runtime', 'backtest_daily_equity', 'exposure_metrics_json', 'jsonb', 'runtime.backtest_daily_equity.exposure_metrics_json is jsonb');
 select col_type_is('runtime', 'backtest_daily_equity', 'mode', 'text', 'runtime.backtest_daily_equity.mode is text');
@@ -26,12 +26,12 @@ select col_type_is('runtime', 'backtest_daily_equity', 'net_exposure', 'double p
 select col_not_null('runtime', 'backtest_daily_equity', 'net_exposure', 'runtime.backtest_daily_equity.net_exposure is NOT NULL');
 select col_type_is('runtime', 'backtest_daily_equity', 'daily_return', 'double precision', 'runtime.backtest_daily_equity.daily_return is double precision');
 select col_not_null('runtime', 'backtest_daily_equity', 'daily_return', 'runtime.backtest_daily_equity.daily_return is NOT NULL');
-select col_is_pk('runtime', 'backtest_daily_equity', array['run_id', 'date']::name[], 'runtime.backtest_daily_equity primary key is (run_id, date)');
+select col_is_pk('runtime', 'backtest_daily_equity', array['run_id', 'as_of_date']::name[], 'runtime.backtest_daily_equity primary key is (run_id, as_of_date)');
 select fk_ok('runtime', 'backtest_daily_equity', array['run_id']::name[], 'runtime', 'backtest_runs', array['run_id']::name[], 'runtime.backtest_daily_equity(run_id) references runtime.backtest_runs');
 select ok(exists(select 1 from pg_index i where i.indrelid = 'runtime.backtest_daily_equity'::regclass and (i.indkey::int2[])[0:0] = (select array_agg(attnum order by attnum) from pg_attribute where attrelid = 'runtime.backtest_daily_equity'::regclass and attname = any(array['run_id']))), 'an index of runtime.backtest_daily_equity leads with the foreign key (run_id)');
 select ok(obj_description('runtime.backtest_daily_equity'::regclass, 'pg_class') is not null, 'runtime.backtest_daily_equity has a comment');
 select is((select count(*)::int from pg_attribute a where a.attrelid = 'runtime.backtest_daily_equity'::regclass and a.attnum > 0 and not a.attisdropped and col_description(a.attrelid, a.attnum) is null), 0, 'every column of runtime.backtest_daily_equity has a comment');
-select columns_are('runtime', 'backtest_runs', array['run_id', 'run_seq', 'strategy_id', 'config_json', 'start_date', 'end_date', 'universe_id', 'metrics_json', 'created_at', 'mode', 'portfolio_id', 'market_ids', 'status', 'error', 'started_at', 'finished_at'], 'runtime.backtest_runs has exactly its designed columns');
+select columns_are('runtime', 'backtest_runs', array['run_id', 'run_seq', 'strategy_id', 'config_json', 'start_date', 'end_date', 'universe_id', 'metrics_json', 'created_at', 'mode', 'portfolio_id', 'sleeve_id', 'market_ids', 'status', 'error', 'started_at', 'finished_at'], 'runtime.backtest_runs has exactly its designed columns');
 select col_type_is('runtime', 'backtest_runs', 'run_id', 'uuid', 'runtime.backtest_runs.run_id is uuid');
 select col_not_null('runtime', 'backtest_runs', 'run_id', 'runtime.backtest_runs.run_id is NOT NULL');
 select col_type_is('runtime', 'backtest_runs', 'run_seq', 'bigint', 'runtime.backtest_runs.run_seq is bigint');
@@ -51,6 +51,7 @@ select col_not_null('runtime', 'backtest_runs', 'created_at', 'runtime.backtest_
 select col_type_is('runtime', 'backtest_runs', 'mode', 'text', 'runtime.backtest_runs.mode is text');
 select col_not_null('runtime', 'backtest_runs', 'mode', 'runtime.backtest_runs.mode is NOT NULL');
 select col_type_is('runtime', 'backtest_runs', 'portfolio_id', 'text', 'runtime.backtest_runs.portfolio_id is text');
+select col_type_is('runtime', 'backtest_runs', 'sleeve_id', 'text', 'runtime.backtest_runs.sleeve_id is text');
 select col_type_is('runtime', 'backtest_runs', 'market_ids', 'text[]', 'runtime.backtest_runs.market_ids is text[]');
 select col_not_null('runtime', 'backtest_runs', 'market_ids', 'runtime.backtest_runs.market_ids is NOT NULL');
 select col_type_is('runtime', 'backtest_runs', 'status', 'text', 'runtime.backtest_runs.status is text');
@@ -61,27 +62,31 @@ select col_type_is('runtime', 'backtest_runs', 'finished_at', 'timestamp with ti
 select col_is_pk('runtime', 'backtest_runs', array['run_id']::name[], 'runtime.backtest_runs primary key is (run_id)');
 select ok(obj_description('runtime.backtest_runs'::regclass, 'pg_class') is not null, 'runtime.backtest_runs has a comment');
 select is((select count(*)::int from pg_attribute a where a.attrelid = 'runtime.backtest_runs'::regclass and a.attnum > 0 and not a.attisdropped and col_description(a.attrelid, a.attnum) is null), 0, 'every column of runtime.backtest_runs has a comment');
-select columns_are('runtime', 'backtest_trades', array['trade_id', 'run_id', 'trade_date', 'ticker', 'direction', 'size', 'price', 'regime_id', 'universe_id', 'profile_version_id', 'decision_metadata_json', 'realized_pnl', 'commission', 'fill_id', 'decision_id', 'mode'], 'runtime.backtest_trades has exactly its designed columns');
+select columns_are('runtime', 'backtest_trades', array['trade_id', 'run_id', 'strategy_id', 'sleeve_id', 'as_of_date', 'instrument_id', 'side', 'quantity', 'price', 'regime_id', 'universe_id', 'profile_version_id', 'decision_metadata_json', 'config_snapshot', 'pnl', 'commission', 'fill_id', 'decision_id', 'mode'], 'runtime.backtest_trades has exactly its designed columns');
 select col_type_is('runtime', 'backtest_trades', 'trade_id', 'bigint', 'runtime.backtest_trades.trade_id is bigint');
 select col_not_null('runtime', 'backtest_trades', 'trade_id', 'runtime.backtest_trades.trade_id is NOT NULL');
 select col_type_is('runtime', 'backtest_trades', 'run_id', 'uuid', 'runtime.backtest_trades.run_id is uuid');
 select col_not_null('runtime', 'backtest_trades', 'run_id', 'runtime.backtest_trades.run_id is NOT NULL');
-select col_type_is('runtime', 'backtest_trades', 'trade_date', 'date', 'runtime.backtest_trades.trade_date is date');
-select col_not_null('runtime', 'backtest_trades', 'trade_date', 'runtime.backtest_trades.trade_date is NOT NULL');
-select col_type_is('runtime', 'backtest_trades', 'ticker', 'text', 'runtime.backtest_trades.ticker is text');
-select col_not_null('runtime', 'backtest_trades', 'ticker', 'runtime.backtest_trades.ticker is NOT NULL');
-select col_type_is('runtime', 'backtest_trades', 'direction', 'text', 'runtime.backtest_trades.direction is text');
-select col_not_null('runtime', 'backtest_trades', 'direction', 'runtime.backtest_trades.direction is NOT NULL');
-select col_type_is('runtime', 'backtest_trades', 'size', 'double precision', 'runtime.backtest_trades.size is double precision');
-select col_not_null('runtime', 'backtest_trades', 'size', 'runtime.backtest_trades.size is NOT NULL');
+select col_type_is('runtime', 'backtest_trades', 'strategy_id', 'text', 'runtime.backtest_trades.strategy_id is text');
+select col_not_null('runtime', 'backtest_trades', 'strategy_id', 'runtime.backtest_trades.strategy_id is NOT NULL');
+select col_type_is('runtime', 'backtest_trades', 'sleeve_id', 'text', 'runtime.backtest_trades.sleeve_id is text');
+select col_type_is('runtime', 'backtest_trades', 'as_of_date', 'date', 'runtime.backtest_trades.as_of_date is date');
+select col_not_null('runtime', 'backtest_trades', 'as_of_date', 'runtime.backtest_trades.as_of_date is NOT NULL');
+select col_type_is('runtime', 'backtest_trades', 'instrument_id', 'text', 'runtime.backtest_trades.instrument_id is text');
+select col_not_null('runtime', 'backtest_trades', 'instrument_id', 'runtime.backtest_trades.instrument_id is NOT NULL');
+select col_type_is('runtime', 'backtest_trades', 'side', 'text', 'runtime.backtest_trades.side is text');
+select col_not_null('runtime', 'backtest_trades', 'side', 'runtime.backtest_trades.side is NOT NULL');
+select col_type_is('runtime', 'backtest_trades', 'quantity', 'double precision', 'runtime.backtest_trades.quantity is double precision');
+select col_not_null('runtime', 'backtest_trades', 'quantity', 'runtime.backtest_trades.quantity is NOT NULL');
 select col_type_is('runtime', 'backtest_trades', 'price', 'double precision', 'runtime.backtest_trades.price is double precision');
 select col_not_null('runtime', 'backtest_trades', 'price', 'runtime.backtest_trades.price is NOT NULL');
 select col_type_is('runtime', 'backtest_trades', 'regime_id', 'text', 'runtime.backtest_trades.regime_id is text');
 select col_type_is('runtime', 'backtest_trades', 'universe_id', 'text', 'runtime.backtest_trades.universe_id is text');
 select col_type_is('runtime', 'backtest_trades', 'profile_version_id', 'bigint', 'runtime.backtest_trades.profile_version_id is bigint');
 select col_type_is('runtime', 'backtest_trades', 'decision_metadata_json', 'jsonb', 'runtime.backtest_trades.decision_metadata_json is jsonb');
-select col_type_is('runtime', 'backtest_trades', 'realized_pnl', 'double precision', 'runtime.backtest_trades.realized_pnl is double precision');
-select col_not_null('runtime', 'backtest_trades', 'realized_pnl', 'runtime.backtest_trades.realized_pnl is NOT NULL');
+select col_type_is('runtime', 'backtest_trades', 'config_snapshot', 'jsonb', 'runtime.backtest_trades.config_snapshot is jsonb');
+select col_type_is('runtime', 'backtest_trades', 'pnl', 'double precision', 'runtime.backtest_trades.pnl is double precision');
+select col_not_null('runtime', 'backtest_trades', 'pnl', 'runtime.backtest_trades.pnl is NOT NULL');
 select col_type_is('runtime', 'backtest_trades', 'commission', 'double precision', 'runtime.backtest_trades.commission is double precision');
 select col_not_null('runtime', 'backtest_trades', 'commission', 'runtime.backtest_trades.commission is NOT NULL');
 select col_type_is('runtime', 'backtest_trades', 'fill_id', 'bigint', 'runtime.backtest_trades.fill_id is bigint');
@@ -95,8 +100,8 @@ select fk_ok('runtime', 'backtest_trades', array['fill_id']::name[], 'runtime', 
 select ok(exists(select 1 from pg_index i where i.indrelid = 'runtime.backtest_trades'::regclass and (i.indkey::int2[])[0:0] = (select array_agg(attnum order by attnum) from pg_attribute where attrelid = 'runtime.backtest_trades'::regclass and attname = any(array['fill_id']))), 'an index of runtime.backtest_trades leads with the foreign key (fill_id)');
 select fk_ok('runtime', 'backtest_trades', array['run_id']::name[], 'runtime', 'backtest_runs', array['run_id']::name[], 'runtime.backtest_trades(run_id) references runtime.backtest_runs');
 select ok(exists(select 1 from pg_index i where i.indrelid = 'runtime.backtest_trades'::regclass and (i.indkey::int2[])[0:0] = (select array_agg(attnum order by attnum) from pg_attribute where attrelid = 'runtime.backtest_trades'::regclass and attname = any(array['run_id']))), 'an index of runtime.backtest_trades leads with the foreign key (run_id)');
-select fk_ok('runtime', 'backtest_trades', array['ticker']::name[], 'hist', 'instruments', array['instrument_id']::name[], 'runtime.backtest_trades(ticker) references hist.instruments');
-select ok(exists(select 1 from pg_index i where i.indrelid = 'runtime.backtest_trades'::regclass and (i.indkey::int2[])[0:0] = (select array_agg(attnum order by attnum) from pg_attribute where attrelid = 'runtime.backtest_trades'::regclass and attname = any(array['ticker']))), 'an index of runtime.backtest_trades leads with the foreign key (ticker)');
+select fk_ok('runtime', 'backtest_trades', array['instrument_id']::name[], 'hist', 'instruments', array['instrument_id']::name[], 'runtime.backtest_trades(instrument_id) references hist.instruments');
+select ok(exists(select 1 from pg_index i where i.indrelid = 'runtime.backtest_trades'::regclass and (i.indkey::int2[])[0:0] = (select array_agg(attnum order by attnum) from pg_attribute where attrelid = 'runtime.backtest_trades'::regclass and attname = any(array['instrument_id']))), 'an index of runtime.backtest_trades leads with the foreign key (instrument_id)');
 select ok(obj_description('runtime.backtest_trades'::regclass, 'pg_class') is not null, 'runtime.backtest_trades has a comment');
 select is((select count(*)::int from pg_attribute a where a.attrelid = 'runtime.backtest_trades'::regclass and a.attnum > 0 and not a.attisdropped and col_description(a.attrelid, a.attnum) is null), 0, 'every column of runtime.backtest_trades has a comment');
 select columns_are('runtime', 'decision_outcomes', array['outcome_id', 'decision_id', 'horizon_days', 'realized_return', 'realized_pnl', 'realized_drawdown', 'realized_vol', 'metadata', 'created_at', 'run_id', 'mode'], 'runtime.decision_outcomes has exactly its designed columns');
@@ -426,7 +431,7 @@ select fk_ok('runtime', 'portfolio_risk_reports', array['run_id']::name[], 'runt
 select ok(exists(select 1 from pg_index i where i.indrelid = 'runtime.portfolio_risk_reports'::regclass and (i.indkey::int2[])[0:0] = (select array_agg(attnum order by attnum) from pg_attribute where attrelid = 'runtime.portfolio_risk_reports'::regclass and attname = any(array['run_id']))), 'an index of runtime.portfolio_risk_reports leads with the foreign key (run_id)');
 select ok(obj_description('runtime.portfolio_risk_reports'::regclass, 'pg_class') is not null, 'runtime.portfolio_risk_reports has a comment');
 select is((select count(*)::int from pg_attribute a where a.attrelid = 'runtime.portfolio_risk_reports'::regclass and a.attnum > 0 and not a.attisdropped and col_description(a.attrelid, a.attnum) is null), 0, 'every column of runtime.portfolio_risk_reports has a comment');
-select columns_are('runtime', 'positions_snapshots', array['snapshot_id', 'portfolio_id', 'timestamp', 'as_of_date', 'instrument_id', 'quantity', 'avg_cost', 'market_value', 'unrealized_pnl', 'mode', 'run_id', 'last_price', 'weight'], 'runtime.positions_snapshots has exactly its designed columns');
+select columns_are('runtime', 'positions_snapshots', array['snapshot_id', 'portfolio_id', 'timestamp', 'as_of_date', 'instrument_id', 'quantity', 'avg_cost', 'market_value', 'unrealized_pnl', 'mode', 'run_id', 'last_price', 'weight', 'metadata'], 'runtime.positions_snapshots has exactly its designed columns');
 select col_type_is('runtime', 'positions_snapshots', 'snapshot_id', 'bigint', 'runtime.positions_snapshots.snapshot_id is bigint');
 select col_not_null('runtime', 'positions_snapshots', 'snapshot_id', 'runtime.positions_snapshots.snapshot_id is NOT NULL');
 select col_type_is('runtime', 'positions_snapshots', 'portfolio_id', 'text', 'runtime.positions_snapshots.portfolio_id is text');
@@ -453,6 +458,7 @@ select col_type_is('runtime', 'positions_snapshots', 'last_price', 'double preci
 select col_not_null('runtime', 'positions_snapshots', 'last_price', 'runtime.positions_snapshots.last_price is NOT NULL');
 select col_type_is('runtime', 'positions_snapshots', 'weight', 'double precision', 'runtime.positions_snapshots.weight is double precision');
 select col_not_null('runtime', 'positions_snapshots', 'weight', 'runtime.positions_snapshots.weight is NOT NULL');
+select col_type_is('runtime', 'positions_snapshots', 'metadata', 'jsonb', 'runtime.positions_snapshots.metadata is jsonb');
 select col_is_pk('runtime', 'positions_snapshots', array['snapshot_id']::name[], 'runtime.positions_snapshots primary key is (snapshot_id)');
 select fk_ok('runtime', 'positions_snapshots', array['instrument_id']::name[], 'hist', 'instruments', array['instrument_id']::name[], 'runtime.positions_snapshots(instrument_id) references hist.instruments');
 select ok(exists(select 1 from pg_index i where i.indrelid = 'runtime.positions_snapshots'::regclass and (i.indkey::int2[])[0:0] = (select array_agg(attnum order by attnum) from pg_attribute where attrelid = 'runtime.positions_snapshots'::regclass and attname = any(array['instrument_id']))), 'an index of runtime.positions_snapshots leads with the foreign key (instrument_id)');
@@ -528,7 +534,7 @@ select col_type_is('runtime', 'strategy_configs', 'source_proposal_id', 'bigint'
 select col_is_pk('runtime', 'strategy_configs', array['strategy_id', 'version']::name[], 'runtime.strategy_configs primary key is (strategy_id, version)');
 select ok(obj_description('runtime.strategy_configs'::regclass, 'pg_class') is not null, 'runtime.strategy_configs has a comment');
 select is((select count(*)::int from pg_attribute a where a.attrelid = 'runtime.strategy_configs'::regclass and a.attnum > 0 and not a.attisdropped and col_description(a.attrelid, a.attnum) is null), 0, 'every column of runtime.strategy_configs has a comment');
-select columns_are('runtime', 'target_portfolios', array['target_id', 'strategy_id', 'portfolio_id', 'as_of_date', 'target_positions', 'metadata', 'created_at', 'run_id', 'mode', 'decision_id'], 'runtime.target_portfolios has exactly its designed columns');
+select columns_are('runtime', 'target_portfolios', array['target_id', 'strategy_id', 'portfolio_id', 'as_of_date', 'target_positions', 'metadata', 'optimization_params', 'created_at', 'run_id', 'mode', 'decision_id'], 'runtime.target_portfolios has exactly its designed columns');
 select col_type_is('runtime', 'target_portfolios', 'target_id', 'bigint', 'runtime.target_portfolios.target_id is bigint');
 select col_not_null('runtime', 'target_portfolios', 'target_id', 'runtime.target_portfolios.target_id is NOT NULL');
 select col_type_is('runtime', 'target_portfolios', 'strategy_id', 'text', 'runtime.target_portfolios.strategy_id is text');
@@ -540,6 +546,7 @@ select col_not_null('runtime', 'target_portfolios', 'as_of_date', 'runtime.targe
 select col_type_is('runtime', 'target_portfolios', 'target_positions', 'jsonb', 'runtime.target_portfolios.target_positions is jsonb');
 select col_not_null('runtime', 'target_portfolios', 'target_positions', 'runtime.target_portfolios.target_positions is NOT NULL');
 select col_type_is('runtime', 'target_portfolios', 'metadata', 'jsonb', 'runtime.target_portfolios.metadata is jsonb');
+select col_type_is('runtime', 'target_portfolios', 'optimization_params', 'jsonb', 'runtime.target_portfolios.optimization_params is jsonb');
 select col_type_is('runtime', 'target_portfolios', 'created_at', 'timestamp with time zone', 'runtime.target_portfolios.created_at is timestamp with time zone');
 select col_not_null('runtime', 'target_portfolios', 'created_at', 'runtime.target_portfolios.created_at is NOT NULL');
 select col_type_is('runtime', 'target_portfolios', 'run_id', 'uuid', 'runtime.target_portfolios.run_id is uuid');
