@@ -1,21 +1,8 @@
--- Deploy prometheus:functions/function_job_control to pg
--- Job control of the HTTP API: submit a backtest, cancel a job.
+-- Deploy prometheus:functions/function_run_backtest to pg
+-- Submit a backtest from the HTTP API: validated, recorded in runtime.jobs and queued for the workers.
 begin;
 
-create function core.request_actor()
-returns text
-language sql
-stable
-set search_path = ''
-as $$
-  select coalesce(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub',
-                  nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role',
-                  'sql:' || session_user)
-$$;
-
-comment on function core.request_actor() is 'Who is calling: the JWT sub (or role) of the HTTP request, else the database session user.';
-
-create function api.run_backtest(
+create or replace function api.run_backtest(
   strategy_id text,
   start_date date,
   end_date date,
@@ -109,57 +96,8 @@ $$;
 comment on function api.run_backtest(text, date, date, text[], jsonb, text) is
 'Submit a backtest (operator only): validates the strategy, dates and market, queues the job for the workers and returns its job_id; follow it in /jobs?job_id=eq.<id>. Errors: 400 (22023) bad dates or parameters, or config_overrides that make an invalid config (message "invalid strategy config: <field path>: <reason>", e.g. "portfolio.top_k: must be >= 1"; the overrides are deep-merged over the strategy''s active config and checked against core.strategy_config_schema(), the rules of the core''s pydantic StrategyConfig; nothing is queued), 404 (PT404) unknown strategy or market, 409 (PT409) an identical job is already pending or running, 401/403 without the operator role.';
 
-create function api.cancel_job(job_id bigint)
-returns text
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
-declare
-  v_status text;
-  v_queue bigint;
-begin
-  select j.status, j.queue_job_id into v_status, v_queue from runtime.jobs j where j.job_id = cancel_job.job_id for update;
-  if not found then
-    raise exception 'no job %', job_id using errcode = 'PT404';
-  end if;
-  if v_status in ('SUCCEEDED', 'FAILED', 'CANCELLED') then
-    raise exception 'job % is already %', job_id, v_status using errcode = 'PT409';
-  end if;
-  -- procrastinate's triggers name their objects unqualified
-  perform set_config('search_path', 'public', true);
-  if v_status = 'PENDING' then
-    update public.procrastinate_jobs set status = 'cancelled' where id = v_queue and status = 'todo';
-    update runtime.jobs j set status = 'CANCELLED', cancel_requested = true, finished_at = now(), updated_at = now(),
-                              error = 'cancelled by ' || core.request_actor()
-     where j.job_id = cancel_job.job_id;
-    return 'CANCELLED';
-  end if;
-  update runtime.jobs j set cancel_requested = true, updated_at = now() where j.job_id = cancel_job.job_id;
-  update public.procrastinate_jobs set abort_requested = true where id = v_queue and status = 'doing';
-  return 'CANCEL_REQUESTED';
-end
-$$;
-
-comment on function api.cancel_job(bigint) is
-'Cancel a job (operator only). A PENDING job is cancelled at once (returns CANCELLED); a RUNNING job is asked to stop and its worker stops within seconds, removing the run''s rows (returns CANCEL_REQUESTED; the job then shows CANCELLED). Errors: 404 (PT404) no such job, 409 (PT409) the job already ended.';
-
 revoke execute on function api.run_backtest(text, date, date, text[], jsonb, text) from public;
-revoke execute on function api.cancel_job(bigint) from public;
 grant execute on function api.run_backtest(text, date, date, text[], jsonb, text) to operator;
-grant execute on function api.cancel_job(bigint) to operator;
-grant execute on function core.request_actor() to pycore_writer;
-
-create view api.jobs as
-select j.job_id, j.kind, j.status, j.progress, round((j.progress * 100)::numeric, 1)::float8 as progress_pct, j.progress_date,
-       j.run_id, j.params ->> 'strategy_id' as strategy_id, (j.params ->> 'start_date')::date as start_date,
-       (j.params ->> 'end_date')::date as end_date, j.params, j.error, j.worker, j.attempts, j.cancel_requested,
-       j.lease_expires_at, j.submitted_by, j.created_at, j.started_at, j.finished_at, j.updated_at,
-       extract(epoch from coalesce(j.finished_at, now()) - j.started_at)::float8 as duration_seconds
-  from runtime.jobs j;
-
-comment on view api.jobs is 'Jobs and their progress: status PENDING, RUNNING, SUCCEEDED, FAILED or CANCELLED, progress (0..1 and percent) with the simulated date reached, the run it produced, timings, worker and error. GET /jobs?job_id=eq.<id>; poll it while a job runs.';
 
 notify pgrst, 'reload schema';
 
