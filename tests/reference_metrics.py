@@ -1,15 +1,21 @@
-"""Run metrics with empyrical's conventions (empyrical-reloaded 0.7, as pyfolio uses).
+"""A pure-Python reference of a run's metrics, with empyrical's conventions (empyrical-reloaded 0.7, as pyfolio uses).
+
+The metrics a run stores (``backtest_runs.metrics_json``) are computed in SQL, by
+``core.run_metrics`` when the run finishes; this module is the independent
+reference the tests hold them to (to 1e-9), beside ``tests/reference_loop.py``,
+and is itself checked against empyrical. Written with numpy, sharing no code
+with the SQL.
 
 Daily simple returns of the equity curve (the first day against the initial
 capital); 252 periods a year; sample standard deviation (ddof=1); risk-free rate
 0 (empyrical's default); maximum drawdown on wealth that starts at 1, so a loss
-on the first day counts. The SQL function ``core.run_metrics`` computes the same
-numbers from ``runtime.backtest_daily_equity``.
+on the first day counts.
 
 Keys are the seed's: ``cumulative_return``, ``annualized_return`` (the CAGR, also
 as ``cagr``), ``annualized_volatility`` (also as ``annual_volatility``),
 ``sharpe_ratio``, ``sortino_ratio``, ``calmar_ratio``, ``max_drawdown``, plus
-``annual_turnover``, ``hit_rate``, ``trade_count``, ``closing_trades``, ``days``.
+``annual_turnover``, ``hit_rate``, ``trade_count``, ``closing_trades``, ``days``;
+an undefined value (non-finite) is None.
 """
 
 from __future__ import annotations
