@@ -129,12 +129,11 @@ def run_backtest(
         conn.commit()
         if progress is not None:
             progress(PHASE_LOADED, req.start_date, 0)
+        # -> RUNNING in SQL (core.run_start); the run ends with core.run_finish or core.run_fail
         run_row = conn.execute(
-            "insert into runtime.backtest_runs (strategy_id, config_json, start_date, end_date, universe_id, mode, "
-            "portfolio_id, sleeve_id, market_ids, status, started_at) "
-            "values (%s, %s, %s, %s, %s, 'BACKTEST', %s, %s, %s, 'RUNNING', now()) returning run_id, run_seq",
-            (cfg.strategy_id, Jsonb(json.loads(config_json(cfg))), req.start_date, req.end_date,
-             f"{cfg.strategy_id}_UNIVERSE", portfolio_id, sleeve_id, list(req.market_ids)),
+            "select run_id, run_seq from core.run_start(%s, %s, %s, %s, %s, %s, %s, %s)",
+            (cfg.strategy_id, Jsonb(json.loads(config_json(cfg))), req.start_date, req.end_date, list(req.market_ids),
+             portfolio_id, sleeve_id, f"{cfg.strategy_id}_UNIVERSE"),
         ).fetchone()
         assert run_row is not None
         run_id, run_seq = run_row
