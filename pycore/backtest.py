@@ -35,10 +35,9 @@ from pydantic import ValidationError
 from pycore.config import DEFAULT_PORTFOLIO_ID, BacktestRequest, ConfigError, StrategyConfig, config_json, describe, parse_config
 from pycore.devdb import DevDbError, writer_url
 from pycore.marketdata import MarketData, MarketDataError, load_market_data
-from pycore.metrics import compute_metrics
 from pycore.report import ReportError, write_report
 from pycore.strategies import make_strategy
-from pycore.writer import RunContext, RunWriter, purge_run
+from pycore.writer import RunContext, RunWriter
 from pycore_ext.broker import BacktestBroker, RunBuffers
 from pycore_ext.copybuf import pg_to_date
 from pycore_ext.runner import BacktestRunner
@@ -130,12 +129,11 @@ def run_backtest(
         conn.commit()
         if progress is not None:
             progress(PHASE_LOADED, req.start_date, 0)
+        # -> RUNNING in SQL (core.run_start); the run ends with core.run_finish or core.run_fail
         run_row = conn.execute(
-            "insert into runtime.backtest_runs (strategy_id, config_json, start_date, end_date, universe_id, mode, "
-            "portfolio_id, sleeve_id, market_ids, status, started_at) "
-            "values (%s, %s, %s, %s, %s, 'BACKTEST', %s, %s, %s, 'RUNNING', now()) returning run_id, run_seq",
-            (cfg.strategy_id, Jsonb(json.loads(config_json(cfg))), req.start_date, req.end_date,
-             f"{cfg.strategy_id}_UNIVERSE", portfolio_id, sleeve_id, list(req.market_ids)),
+            "select run_id, run_seq from core.run_start(%s, %s, %s, %s, %s, %s, %s, %s)",
+            (cfg.strategy_id, Jsonb(json.loads(config_json(cfg))), req.start_date, req.end_date, list(req.market_ids),
+             portfolio_id, sleeve_id, f"{cfg.strategy_id}_UNIVERSE"),
         ).fetchone()
         assert run_row is not None
         run_id, run_seq = run_row
@@ -147,11 +145,8 @@ def run_backtest(
                                strategy_factory, timings, keep_payloads)
         except BaseException as exc:
             conn.rollback()
-            purge_run(conn, run_id)
-            conn.execute(
-                "update runtime.backtest_runs set status = 'FAILED', error = %s, finished_at = now() where run_id = %s",
-                (f"{type(exc).__name__}: {exc}"[:2000], run_id),
-            )
+            # RUNNING -> FAILED in SQL: the run's rows are removed, its error kept
+            conn.execute("select core.run_fail(%s, %s)", (run_id, f"{type(exc).__name__}: {exc}"))
             conn.commit()
             raise
     result.timings["total"] = time.perf_counter() - t_start
@@ -187,14 +182,11 @@ def _simulate(conn: psycopg.Connection[Any], req: BacktestRequest, cfg: Strategy
                      sectors=md.sectors)
     writer = RunWriter(ctx, keep_payloads=keep_payloads)
     sim_seconds = 0.0
-    equity_rows: list[tuple[float, float]] = []
     total_days = tm.T - tm.t0
     while not runner.done:
         ts = time.perf_counter()
         runner.run(min(tm.T, runner.next_day + chunk_days))
         sim_seconds += time.perf_counter() - ts
-        eq = buf.equity
-        equity_rows += list(zip(eq.column("daily_return").tolist(), eq.column("equity").tolist()))
         writer.drain(conn, buf)
         conn.execute(
             "update runtime.backtest_runs set metrics_json = %s where run_id = %s",
@@ -214,23 +206,10 @@ def _simulate(conn: psycopg.Connection[Any], req: BacktestRequest, cfg: Strategy
     timings["risk_and_outcomes"] = time.perf_counter() - t
     if progress is not None:
         progress(PHASE_REPORTED, tm.date_at(tm.T - 1), total_days)
-    stats = conn.execute(
-        "select coalesce(sum(quantity * price), 0), count(*), count(*) filter (where side = 'SELL'), "
-        "count(*) filter (where side = 'SELL' and pnl > 0) from runtime.backtest_trades where run_id = %s",
-        (run_id,),
-    ).fetchone()
-    assert stats is not None
-    returns = np.array([r for r, _ in equity_rows])
-    mean_equity = float(np.mean([e for _, e in equity_rows])) if equity_rows else None
-    metrics = compute_metrics(returns, traded_value=float(stats[0]), mean_equity=mean_equity, trade_count=int(stats[1]),
-                              closing_trades=int(stats[2]), winning_trades=int(stats[3]))
-    metrics["final_equity"] = equity_rows[-1][1] if equity_rows else cfg.initial_capital
-    metrics["initial_capital"] = cfg.initial_capital
-    metrics["rebalances"] = runner.rebalances
-    conn.execute(
-        "update runtime.backtest_runs set metrics_json = %s, status = 'SUCCEEDED', finished_at = now() where run_id = %s",
-        (Jsonb(metrics), run_id),
-    )
+    # RUNNING -> SUCCEEDED in SQL, which computes metrics_json from the stored rows (core.run_metrics)
+    row = conn.execute("select core.run_finish(%s)", (run_id,)).fetchone()
+    assert row is not None
+    metrics: dict[str, Any] = row[0]
     conn.commit()
     if progress is not None:
         progress(1.0, tm.date_at(tm.T - 1), total_days)

@@ -69,10 +69,7 @@ def plain_copy_seconds(conn: psycopg.Connection[Any], res: RunResult) -> float:
     specs = table_specs(RunContext(res.run_id, 0, "", "", "", []))
     total = 0.0
     with conn.transaction(force_rollback=True):
-        for table in ("runtime.backtest_trades", "runtime.executed_actions", "runtime.fills", "runtime.orders",
-                      "runtime.positions_snapshots", "runtime.backtest_daily_equity", "runtime.target_portfolios",
-                      "runtime.engine_decisions"):
-            conn.execute(sql.SQL("delete from {} where run_id = %s").format(sql.Identifier(*table.split("."))), (res.run_id,))
+        conn.execute("select core.purge_run(%s)", (res.run_id,))  # the one list of run tables, in SQL
         for name, payload in res.writer.payloads:
             table, fields = specs[name]
             stmt = sql.SQL("copy {} ({}) from stdin (format binary)").format(

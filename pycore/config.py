@@ -212,7 +212,7 @@ def strategy_config_schema_sql() -> str:
 -- when this file and the pydantic models differ.
 begin;
 
-create function core.strategy_config_schema()
+create or replace function core.strategy_config_schema()
 returns jsonb
 language sql
 immutable

@@ -225,9 +225,3 @@ class RunWriter:
             n += rows
         self.stats.seconds += time.perf_counter() - t0
         return n
-
-
-def purge_run(conn: psycopg.Connection[Any], run_id: uuid.UUID) -> int:
-    """Remove every row a run wrote (``core.purge_run``, over the one list of run tables in SQL); the run row stays."""
-    row = conn.execute("select core.purge_run(%s)", (run_id,)).fetchone()
-    return int(row[0]) if row else 0

@@ -41,9 +41,7 @@ begin
   v_error := left(coalesce(nullif(p_error, ''),
                            case p_status when 'CANCELLED' then 'cancelled while running; its rows were removed' else 'failed' end), 4000);
   if v_run is not null then
-    perform core.purge_run(v_run);
-    update runtime.backtest_runs r set status = 'FAILED', error = left(v_error, 2000), finished_at = now()
-     where r.run_id = v_run and r.status <> 'FAILED';
+    perform core.run_fail(v_run, v_error);
   end if;
   update runtime.jobs j
      set status = p_status, error = v_error, finished_at = now(), lease_expires_at = null, updated_at = now()
@@ -52,7 +50,7 @@ end
 $$;
 
 comment on function core.job_finish(bigint, text, text, text) is
-'RUNNING -> SUCCEEDED, FAILED or CANCELLED: worker p_worker ends job p_job_id. SUCCEEDED needs the attempt''s run to be SUCCEEDED (progress becomes 1); FAILED and CANCELLED remove the rows of the attempt''s run, mark it FAILED, and keep p_error as the reason. Errors: 22023 another status; PT404 no such job; PT409 the job is not RUNNING under this worker, or succeeds without a succeeded run.';
+'RUNNING -> SUCCEEDED, FAILED or CANCELLED: worker p_worker ends job p_job_id. SUCCEEDED needs the attempt''s run to be SUCCEEDED (progress becomes 1); FAILED and CANCELLED end the attempt''s run with core.run_fail (its rows removed, FAILED) and keep p_error as the reason. Errors: 22023 another status; PT404 no such job; PT409 the job is not RUNNING under this worker, or succeeds without a succeeded run.';
 
 revoke execute on function core.job_finish(bigint, text, text, text) from public;
 grant execute on function core.job_finish(bigint, text, text, text) to pycore_writer;

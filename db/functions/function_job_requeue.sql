@@ -36,10 +36,7 @@ begin
     raise exception 'job % is running under worker %, not %', p_job_id, v_job.worker, p_worker using errcode = 'PT409';
   end if;
   if v_job.run_id is not null then
-    perform core.purge_run(v_job.run_id);
-    update runtime.backtest_runs r set status = 'FAILED', error = left('attempt abandoned: ' || p_reason, 2000),
-                                       finished_at = now()
-     where r.run_id = v_job.run_id and r.status <> 'FAILED';
+    perform core.run_fail(v_job.run_id, 'attempt abandoned: ' || p_reason);
   end if;
   if v_job.cancel_requested then
     job_status := 'CANCELLED';
@@ -69,7 +66,7 @@ end
 $$;
 
 comment on function core.job_requeue(bigint, text, text, integer, double precision) is
-'RUNNING -> PENDING, FAILED or CANCELLED after a transient fault of the attempt (p_reason): removes the rows of the attempt''s run and marks that run FAILED; then the job is CANCELLED if the operator asked, FAILED with the reason once p_max_attempts attempts were made, else PENDING again, to be retried at retry_at (backoff p_backoff_seconds * 2^(attempts-1), at most 300 s). p_worker, when given, must be the worker running it (null: any, for recovery). A job that is not RUNNING is left as it is and its status returned. Errors: 22023 bad arguments; PT404 no such job; PT409 the job runs under another worker.';
+'RUNNING -> PENDING, FAILED or CANCELLED after a transient fault of the attempt (p_reason): ends the attempt''s run with core.run_fail (its rows removed, FAILED); then the job is CANCELLED if the operator asked, FAILED with the reason once p_max_attempts attempts were made, else PENDING again, to be retried at retry_at (backoff p_backoff_seconds * 2^(attempts-1), at most 300 s). p_worker, when given, must be the worker running it (null: any, for recovery). A job that is not RUNNING is left as it is and its status returned. Errors: 22023 bad arguments; PT404 no such job; PT409 the job runs under another worker.';
 
 revoke execute on function core.job_requeue(bigint, text, text, integer, double precision) from public;
 grant execute on function core.job_requeue(bigint, text, text, integer, double precision) to pycore_writer;

@@ -3,7 +3,7 @@
 -- dated strictly before the decision date (point in time).
 begin;
 
-create function core.run_assessment(
+create or replace function core.run_assessment(
   p_run_id uuid,
   p_strategy_id text,
   p_market_id text,

@@ -1,14 +1,20 @@
 -- Deploy prometheus:functions/function_run_metrics to pg
--- Run metrics recomputed in SQL from the stored equity curve and trades (empyrical conventions).
+-- A run's metrics from its stored equity curve, trades and decisions, with empyrical's conventions: the one
+-- implementation, stored as backtest_runs.metrics_json when the run finishes (core.run_finish).
 begin;
 
-create function core.run_metrics(p_run_id uuid)
+create or replace function core.run_metrics(p_run_id uuid)
 returns jsonb
 language sql
 stable
 set search_path = ''
 as $$
-  with e as (
+  with run as (
+    select r.config_json -> 'initial_capital' as initial_capital
+      from runtime.backtest_runs r
+     where r.run_id = p_run_id
+  ),
+  e as (
     select e.as_of_date, e.daily_return as r, e.equity as equity,
            row_number() over (order by e.as_of_date) as k
       from runtime.backtest_daily_equity e
@@ -28,92 +34,53 @@ as $$
       from dd
   ),
   trades as (
-    select coalesce(sum(t.quantity * t.price), 0) as traded, count(*) as n_trades,
+    select coalesce(sum(t.quantity * t.price), 0)::float8 as traded, count(*) as n_trades,
            count(*) filter (where t.side = 'SELL') as closing,
            count(*) filter (where t.side = 'SELL' and t.pnl > 0) as winning
       from runtime.backtest_trades t where t.run_id = p_run_id
   ),
+  decisions as (
+    -- the portfolio engine decides once per rebalance
+    select count(*) as rebalances
+      from runtime.engine_decisions d where d.run_id = p_run_id and d.engine_name = 'PORTFOLIO'
+  ),
   m as (
-    select a.*, t.*,
+    select a.*, t.*, d.rebalances, run.initial_capital,
            a.final_wealth - 1 as cum,
-           power(a.final_wealth, 252.0 / a.n) - 1 as cagr
-      from agg a, trades t
-     where a.n > 0
+           -- CAGR = wealth^(252/N) - 1; past float8's range it is undefined (null), as a non-finite value in Python
+           case when a.n > 0 and ln(a.final_wealth) * (252.0::float8 / a.n) < 709
+                then power(a.final_wealth, 252.0::float8 / a.n) - 1 end as cagr,
+           a.n / 252.0::float8 as years
+      from run, agg a, trades t, decisions d
   )
   select coalesce((
-    select jsonb_strip_nulls(jsonb_build_object(
+    select case when m.n = 0 then
+             jsonb_build_object('days', 0, 'trade_count', m.n_trades, 'final_equity', m.initial_capital,
+                                'initial_capital', m.initial_capital, 'rebalances', m.rebalances)
+           else jsonb_build_object(
              'days', m.n,
+             'trade_count', m.n_trades,
              'cumulative_return', m.cum,
              'cagr', m.cagr,
              'annualized_return', m.cagr,
-             'annual_volatility', m.sd * sqrt(252),
-             'annualized_volatility', m.sd * sqrt(252),
-             'sharpe_ratio', case when m.sd > 0 then m.mean_r / m.sd * sqrt(252) end,
-             'sortino_ratio', case when m.downside > 0 then m.mean_r * 252 / (m.downside * sqrt(252)) end,
+             'annual_volatility', m.sd * sqrt(252::float8),
+             'annualized_volatility', m.sd * sqrt(252::float8),
+             'sharpe_ratio', case when m.sd > 0 then m.mean_r / m.sd * sqrt(252::float8) end,
+             'sortino_ratio', case when m.downside > 0 then m.mean_r * 252 / (m.downside * sqrt(252::float8)) end,
              'max_drawdown', m.mdd,
              'calmar_ratio', case when m.mdd < 0 then m.cagr / abs(m.mdd) end,
-             'annual_turnover', case when m.mean_equity > 0 then m.traded / 2 / m.mean_equity / (m.n / 252.0) end,
-             'trade_count', m.n_trades,
-             'closing_trades', m.closing,
+             'annual_turnover', case when m.mean_equity <> 0 then m.traded / 2 / m.mean_equity / m.years end,
              'hit_rate', case when m.closing > 0 then m.winning::float8 / m.closing end,
-             'final_equity', m.final_equity))
+             'closing_trades', m.closing,
+             'final_equity', m.final_equity,
+             'initial_capital', m.initial_capital,
+             'rebalances', m.rebalances) end
       from m), '{}'::jsonb)
 $$;
 
 comment on function core.run_metrics(uuid) is
-'Metrics of a run recomputed from runtime.backtest_daily_equity and runtime.backtest_trades, with empyrical''s conventions (simple daily returns, 252 periods, ddof=1, risk-free 0, max drawdown on wealth starting at 1, Sortino over all days, Calmar = CAGR / |MDD|, annual turnover = traded value / 2 / mean equity / years, hit rate = winning SELL fills / SELL fills). Keys: days, cumulative_return, cagr and annualized_return (the same number), annual_volatility and annualized_volatility (the same number), sharpe_ratio, sortino_ratio, max_drawdown, calmar_ratio, annual_turnover, trade_count, closing_trades, hit_rate, final_equity. Equals backtest_runs.metrics_json for the same keys. An unknown run or a run with no days gives {}.';
-
-create function core.run_decision_outcomes(p_run_id uuid, p_horizons int[] default '{21}')
-returns integer
-language sql
-volatile
-set search_path = ''
-as $$
-  with e as (
-    select e.as_of_date, e.equity, e.daily_return as r, row_number() over (order by e.as_of_date) as k
-      from runtime.backtest_daily_equity e where e.run_id = p_run_id
-  ),
-  d as (
-    select ed.decision_id, ed.mode, e.k as k0, e.equity as e0, h.h
-      from runtime.engine_decisions ed
-      join e on e.as_of_date = ed.as_of_date
-      cross join unnest(p_horizons) as h(h)
-     where ed.run_id = p_run_id
-  ),
-  path as (
-    select d.decision_id, d.mode, d.h, d.e0, e.k, e.equity, e.r,
-           max(e.equity) over (partition by d.decision_id, d.h order by e.k) as peak
-      from d join e on e.k > d.k0 and e.k <= d.k0 + d.h
-  ),
-  outcome as (
-    select p.decision_id, p.mode, p.h, max(p.e0) as e0,
-           (array_agg(p.equity order by p.k desc))[1] as e1, count(*) as n,
-           least(min(p.equity / greatest(p.peak, p.e0) - 1), 0) as dd,
-           stddev_samp(p.r) * sqrt(252) as vol
-      from path p group by 1, 2, 3
-  ),
-  del as (
-    delete from runtime.decision_outcomes o where o.run_id = p_run_id returning 1
-  ),
-  ins as (
-    insert into runtime.decision_outcomes
-      (outcome_id, decision_id, horizon_days, realized_return, realized_pnl, realized_drawdown, realized_vol, metadata, run_id, mode)
-    select (select run_seq from runtime.backtest_runs where run_id = p_run_id) * 4294967296
-             + row_number() over (order by o.decision_id, o.h),
-           o.decision_id, o.h, o.e1 / o.e0 - 1, o.e1 - o.e0, o.dd, o.vol,
-           jsonb_build_object('sessions_observed', o.n, 'complete', o.n = o.h),
-           p_run_id, o.mode
-      from outcome o
-     where (select count(*) from del) >= 0
-    returning 1
-  )
-  select count(*)::int from ins;
-$$;
-
-comment on function core.run_decision_outcomes(uuid, int[]) is
-'Fills runtime.decision_outcomes for every engine decision of a run: the portfolio''s realized return and P&L over each horizon (sessions after the decision''s close), the worst drawdown within it and the annualized volatility of its daily returns. Horizons running past the end of the run use the sessions there are (metadata.complete = false). Replaces the run''s outcomes; returns the row count.';
+'The metrics of a run (what runtime.backtest_runs.metrics_json holds once it finished), computed from runtime.backtest_daily_equity, runtime.backtest_trades and runtime.engine_decisions with empyrical''s conventions: simple daily returns, 252 periods a year, sample standard deviation (ddof=1), risk-free rate 0, max drawdown on wealth starting at 1 (a first-day loss counts), Sortino over all days, CAGR = wealth^(252/days) - 1, Calmar = CAGR / |max drawdown|, annual turnover = traded value / 2 / mean equity / years, hit rate = winning SELL trades / SELL trades. Keys: days, trade_count, cumulative_return, cagr and annualized_return (the same number), annual_volatility and annualized_volatility (the same number), sharpe_ratio, sortino_ratio, max_drawdown, calmar_ratio, annual_turnover, hit_rate, closing_trades, final_equity, initial_capital (from the run''s config), rebalances (portfolio decisions); a value that is undefined (one day: no volatility; no SELL trade: no hit rate) is null. A run with no days yet: days 0, trade_count, final_equity = initial_capital, rebalances. An unknown run: {}.';
 
 grant execute on function core.run_metrics(uuid) to pycore_writer;
-grant execute on function core.run_decision_outcomes(uuid, int[]) to pycore_writer;
 
 commit;

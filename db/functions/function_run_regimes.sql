@@ -2,7 +2,7 @@
 -- Regime engine: a label per session from the S&P 500 index and VIX (market-wide, run_id null).
 begin;
 
-create function core.run_regimes(p_market_id text default 'US_EQ', p_from date default '1991-01-01', p_to date default '2100-01-01')
+create or replace function core.run_regimes(p_market_id text default 'US_EQ', p_from date default '1991-01-01', p_to date default '2100-01-01')
 returns integer
 language sql
 volatile
@@ -66,21 +66,6 @@ $$;
 comment on function core.run_regimes(text, date, date) is
 'Regime engine (model TREND_VOL_V1). For every session with 200 days of S&P 500 history and a VIX close: trend from the 200-day moving average, 21-day realized volatility, VIX and the drawdown from the 252-day high give CRISIS, VOLATILE_BEAR, CALM_BEAR, VOLATILE_BULL or CALM_BULL. Replaces the market-wide rows (run_id null) of the date range; returns the row count.';
 
-create function core.regime_as_of(p_date date, p_region text default 'US')
-returns text
-language sql
-stable
-set search_path = ''
-as $$
-  select r.regime_label from runtime.regimes r
-   where r.region = p_region and r.run_id is null and r.as_of_date < p_date
-   order by r.as_of_date desc limit 1
-$$;
-
-comment on function core.regime_as_of(date, text) is
-'The market-wide regime label known before p_date (the latest session strictly before it): what a decision on p_date may use.';
-
 grant execute on function core.run_regimes(text, date, date) to pycore_writer;
-grant execute on function core.regime_as_of(date, text) to pycore_writer;
 
 commit;

@@ -2,7 +2,7 @@
 -- Portfolio risk reports for every rebalance date of a run.
 begin;
 
-create function core.run_risk_reports(p_run_id uuid, p_window int default 252)
+create or replace function core.run_risk_reports(p_run_id uuid, p_window int default 252)
 returns integer
 language sql
 volatile

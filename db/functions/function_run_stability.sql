@@ -2,7 +2,7 @@
 -- Stability engine: per session, market-wide stability components and a score in [0, 1].
 begin;
 
-create function core.run_stability(p_market_id text default 'US_EQ', p_from date default '1990-01-01', p_to date default '2100-01-01')
+create or replace function core.run_stability(p_market_id text default 'US_EQ', p_from date default '1990-01-01', p_to date default '2100-01-01')
 returns integer
 language sql
 volatile

@@ -3,7 +3,7 @@
 -- market, from data dated strictly before the decision date.
 begin;
 
-create function core.run_universe(
+create or replace function core.run_universe(
   p_run_id uuid,
   p_strategy_id text,
   p_market_id text,

@@ -4,7 +4,7 @@
 -- when this file and the pydantic models differ.
 begin;
 
-create function core.strategy_config_schema()
+create or replace function core.strategy_config_schema()
 returns jsonb
 language sql
 immutable

@@ -32,7 +32,7 @@ comment on column runtime.backtest_runs.config_json is 'Full validated strategy 
 comment on column runtime.backtest_runs.start_date is 'First calendar date of the backtest period (the first session on or after it is simulated).';
 comment on column runtime.backtest_runs.end_date is 'Last calendar date of the backtest period (inclusive).';
 comment on column runtime.backtest_runs.universe_id is 'Universe the run''s universe_members rows belong to.';
-comment on column runtime.backtest_runs.metrics_json is 'Run metrics (empyrical conventions: simple daily returns, 252 days, ddof=1, risk-free 0): cumulative_return, annualized_return (= cagr), annualized_volatility (= annual_volatility), sharpe_ratio, sortino_ratio, calmar_ratio, max_drawdown, annual_turnover, trade_count, closing_trades, hit_rate, days, final_equity, initial_capital, rebalances; while running, {progress}.';
+comment on column runtime.backtest_runs.metrics_json is 'Run metrics, computed in SQL by core.run_metrics and stored by core.run_finish when the run succeeds (empyrical conventions: simple daily returns, 252 days, ddof=1, risk-free 0): cumulative_return, annualized_return (= cagr), annualized_volatility (= annual_volatility), sharpe_ratio, sortino_ratio, calmar_ratio, max_drawdown, annual_turnover, trade_count, closing_trades, hit_rate, days, final_equity, initial_capital, rebalances; while running, {progress}.';
 comment on column runtime.backtest_runs.created_at is 'When the run was registered.';
 comment on column runtime.backtest_runs.mode is 'Execution mode of the run that wrote the row: BACKTEST, PAPER or LIVE.';
 comment on column runtime.backtest_runs.portfolio_id is 'Portfolio (book) the run trades.';

@@ -1,7 +1,7 @@
 -- Deploy prometheus:views/view_api_backtest_runs to pg
 begin;
 
-create view api.backtest_runs as
+create or replace view api.backtest_runs as
 select b.run_id, b.strategy_id, b.portfolio_id, b.sleeve_id, b.mode, b.market_ids, b.start_date, b.end_date, b.status, b.error,
        b.created_at, b.started_at, b.finished_at,
        (b.metrics_json ->> 'progress')::float8 as progress,

@@ -1,7 +1,7 @@
 -- Deploy prometheus:views/view_api_equity_curve to pg
 begin;
 
-create view api.equity_curve as
+create or replace view api.equity_curve as
 select e.run_id, e.as_of_date, e.equity, e.drawdown, e.daily_return, e.cash,
        e.gross_exposure, e.net_exposure, (e.exposure_metrics_json ->> 'n_positions')::int as n_positions
   from runtime.backtest_daily_equity e;

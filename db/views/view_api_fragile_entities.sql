@@ -1,7 +1,7 @@
 -- Deploy prometheus:views/view_api_fragile_entities to pg
 begin;
 
-create view api.fragile_entities as
+create or replace view api.fragile_entities as
 select f.as_of_date, f.entity_type, f.entity_id, i.name, i.gics_sector, f.fragility_score,
        rank() over (partition by f.as_of_date order by f.fragility_score desc) as fragility_rank,
        (f.scenario_losses ->> 'drawdown_from_12m_high')::float8 as drawdown_from_high,
@@ -14,11 +14,6 @@ select f.as_of_date, f.entity_type, f.entity_id, i.name, i.gics_sector, f.fragil
  where f.run_id is null;
 
 comment on view api.fragile_entities is 'Fragility per instrument at month-end sessions with its components and its rank that day (1 = most fragile). The Fragility panel lists as_of_date=eq.<latest>&order=fragility_score.desc&limit=20; the latest date is api.fragile_entities_latest_date.';
-
-create view api.fragile_entities_latest_date as
-select max(f.as_of_date) as as_of_date from runtime.fragility_measures f where f.run_id is null;
-
-comment on view api.fragile_entities_latest_date is 'The latest date with fragility measures (one row; null when there are none).';
 
 notify pgrst, 'reload schema';
 

@@ -2,7 +2,7 @@
 begin;
 
 -- The newest scores of each strategy: its latest finished run, that run's last decision date.
-create view api.instrument_scores_latest as
+create or replace view api.instrument_scores_latest as
 with strategies as (
   select distinct b.strategy_id from runtime.backtest_runs b where b.status = 'SUCCEEDED'
 )

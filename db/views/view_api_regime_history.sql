@@ -1,7 +1,7 @@
 -- Deploy prometheus:views/view_api_regime_history to pg
 begin;
 
-create view api.regime_history as
+create or replace view api.regime_history as
 select r.as_of_date, r.region, r.regime_label, r.confidence, r.model_id,
        (r.metadata ->> 'vix')::float8 as vix, (r.metadata ->> 'spx_close')::float8 as spx_close,
        (r.metadata ->> 'ma200')::float8 as spx_ma200, (r.metadata ->> 'realized_vol_21d')::float8 as realized_vol_21d,

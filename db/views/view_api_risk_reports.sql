@@ -1,7 +1,7 @@
 -- Deploy prometheus:views/view_api_risk_reports to pg
 begin;
 
-create view api.risk_reports as
+create or replace view api.risk_reports as
 select k.run_id, k.portfolio_id, k.as_of_date, k.portfolio_value, k.cash, k.gross_exposure, k.net_exposure, k.leverage,
        (k.risk_metrics ->> 'volatility')::float8 as volatility,
        (k.risk_metrics ->> 'var_95')::float8 as var_95,

@@ -1,7 +1,7 @@
 -- Deploy prometheus:views/view_api_run_comparison to pg
 begin;
 
-create view api.run_comparison as
+create or replace view api.run_comparison as
 select b.run_id, b.strategy_id, b.portfolio_id, b.start_date, b.end_date, b.status,
        b.cagr, b.sharpe_ratio, b.sortino_ratio, b.annual_volatility, b.max_drawdown, b.calmar_ratio, b.cumulative_return,
        b.hit_rate, b.trade_count, b.annual_turnover, b.final_equity,

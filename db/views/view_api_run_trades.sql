@@ -1,7 +1,7 @@
 -- Deploy prometheus:views/view_api_run_trades to pg
 begin;
 
-create view api.run_trades as
+create or replace view api.run_trades as
 select t.run_id, t.trade_id::text as trade_id, t.as_of_date, t.instrument_id, i.name, i.gics_sector,
        t.side, t.quantity, t.price, t.quantity * t.price as notional, t.commission, t.pnl, t.decision_id::text as decision_id,
        t.strategy_id, t.sleeve_id

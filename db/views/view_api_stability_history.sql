@@ -1,7 +1,7 @@
 -- Deploy prometheus:views/view_api_stability_history to pg
 begin;
 
-create view api.stability_history as
+create or replace view api.stability_history as
 select s.as_of_date, s.entity_type, s.entity_id, s.overall_score,
        (s.vector_components ->> 'avg_pairwise_correlation_63d')::float8 as avg_pairwise_correlation,
        (s.vector_components ->> 'dispersion_21d')::float8 as dispersion,

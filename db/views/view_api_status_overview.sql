@@ -2,7 +2,7 @@
 begin;
 
 -- One row per portfolio: its latest finished run, read through indexes only.
-create view api.status_overview as
+create or replace view api.status_overview as
 with portfolios as (
   select distinct b.portfolio_id from runtime.backtest_runs b where b.status = 'SUCCEEDED' and b.portfolio_id is not null
 )

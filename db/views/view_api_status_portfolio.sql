@@ -2,7 +2,7 @@
 begin;
 
 -- Positions of each portfolio at the close of its latest finished run, beside the latest target weights.
-create view api.status_portfolio as
+create or replace view api.status_portfolio as
 with portfolios as (
   select distinct b.portfolio_id from runtime.backtest_runs b where b.status = 'SUCCEEDED' and b.portfolio_id is not null
 )

@@ -2,7 +2,7 @@
 begin;
 
 -- The latest risk report of each portfolio's latest finished run.
-create view api.status_portfolio_risk as
+create or replace view api.status_portfolio_risk as
 with portfolios as (
   select distinct b.portfolio_id from runtime.backtest_runs b where b.status = 'SUCCEEDED' and b.portfolio_id is not null
 )

@@ -1,7 +1,7 @@
 -- Deploy prometheus:views/view_hist_daily_returns to pg
 begin;
 
-create view hist.daily_returns as
+create or replace view hist.daily_returns as
 select p.instrument_id,
        p.trade_date,
        p.adjusted_close,

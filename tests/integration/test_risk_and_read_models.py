@@ -14,6 +14,7 @@ import pytest
 from pycore.backtest import run_backtest
 from pycore.config import BacktestRequest
 from tests.integration.test_backtest import writer_of
+from tests.reference_metrics import compute_metrics
 
 SEED = BacktestRequest(strategy_id="US_CORE_LONG_EQ", start_date=dt.date(2023, 1, 1), end_date=dt.date(2024, 1, 1),
                        market_ids=("US_EQ",), portfolio_id="RISK_TEST")
@@ -114,12 +115,33 @@ def test_every_rebalance_has_a_risk_report(run: Any, conn: psycopg.Connection[An
     assert reports == 12
 
 
-def test_sql_metrics_equal_the_core_metrics(run: Any, conn: psycopg.Connection[Any]) -> None:
+def reference_metrics_of(conn: psycopg.Connection[Any], run_id: Any) -> dict[str, Any]:
+    """The Python reference (tests/reference_metrics.py) fed with the run's stored equity curve and trades."""
+    days = conn.execute("select daily_return, equity from runtime.backtest_daily_equity where run_id = %s order by as_of_date",
+                        (run_id,)).fetchall()
+    stats = conn.execute("select coalesce(sum(quantity * price), 0), count(*), count(*) filter (where side = 'SELL'), "
+                         "count(*) filter (where side = 'SELL' and pnl > 0) from runtime.backtest_trades where run_id = %s",
+                         (run_id,)).fetchone()
+    assert stats is not None
+    return compute_metrics(np.array([r for r, _ in days]), traded_value=float(stats[0]),
+                           mean_equity=float(np.mean([e for _, e in days])) if days else None, trade_count=int(stats[1]),
+                           closing_trades=int(stats[2]), winning_trades=int(stats[3]))
+
+
+def test_sql_metrics_equal_the_reference_metrics(run: Any, conn: psycopg.Connection[Any]) -> None:
+    stored = one(conn, "select metrics_json from runtime.backtest_runs where run_id = %s", run.run_id)
+    assert stored == run.metrics, "the run stores SQL's metrics and returns them"
     sql_m = one(conn, "select core.run_metrics(%s)", run.run_id)
-    for key, value in sql_m.items():
-        assert value == pytest.approx(run.metrics[key], rel=1e-9, abs=1e-12), key
+    assert sql_m == stored, "metrics_json is core.run_metrics"
+    ref = reference_metrics_of(conn, run.run_id)
+    for key, value in ref.items():
+        assert sql_m[key] == pytest.approx(value, rel=1e-9, abs=1e-12), key
+    assert set(sql_m) - set(ref) == {"final_equity", "initial_capital", "rebalances"}, "every key of the reference, and the run's own"
     assert set(sql_m) >= {"cumulative_return", "annualized_return", "annualized_volatility", "sharpe_ratio", "sortino_ratio",
                           "calmar_ratio", "max_drawdown", "cagr", "annual_volatility", "hit_rate", "trade_count"}
+    assert sql_m["final_equity"] == one(conn, "select equity from runtime.backtest_daily_equity where run_id = %s "
+                                              "order by as_of_date desc limit 1", run.run_id)
+    assert sql_m["initial_capital"] == 1_000_000 and sql_m["rebalances"] == 12
     assert one(conn, "select core.run_metrics(gen_random_uuid())") == {}
 
 

@@ -2,6 +2,5 @@
 begin;
 
 drop function core.purge_run(uuid);
-drop function core.run_tables();
 
 commit;

@@ -1,7 +1,6 @@
 -- Revert prometheus:functions/function_run_metrics from pg
 begin;
 
-drop function core.run_decision_outcomes(uuid, int[]);
 drop function core.run_metrics(uuid);
 
 commit;

@@ -1,7 +1,6 @@
 -- Revert prometheus:functions/function_run_regimes from pg
 begin;
 
-drop function core.regime_as_of(date, text);
 drop function core.run_regimes(text, date, date);
 
 commit;

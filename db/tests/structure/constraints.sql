@@ -1,6 +1,6 @@
 -- The database refuses invalid rows by constraint.
 begin;
-select plan(18);
+select plan(19);
 
 -- SETUP
 insert into hist.markets (market_id, name, region, timezone, calendar, currency)
@@ -46,6 +46,8 @@ select throws_ok($$insert into runtime.backtest_trades (trade_id, run_id, strate
                   values (4294967297, '00000000-0000-0000-0000-000000000001', 'TST', '2023-01-03', 'TSTA', 'BUY', 1, 10, 0, '[1]')$$,
                  '23514', null, 'a trade config snapshot that is not a JSON object is refused');
 select throws_ok($$insert into runtime.jobs (kind, params, status) values ('BACKTEST', '{}', 'DONE')$$, '23514', null, 'an unknown job status is refused');
+select throws_ok($$insert into runtime.jobs (kind, params, status) values ('BACKTEST', '{}', 'DONE')$$, '23514', null,
+                 'a job status outside the state machine is refused');
 select throws_ok($$insert into runtime.strategy_configs (strategy_id, version, config_json) values ('US_CORE_LONG_EQ', 2, '{}')$$,
                  '23505', null, 'a second active version of a strategy is refused');
 

@@ -1,2 +1,2 @@
 -- Verify prometheus:functions/function_purge_run on pg
-select 'core.run_tables()'::regprocedure, 'core.purge_run(uuid)'::regprocedure;
+select 'core.purge_run(uuid)'::regprocedure;

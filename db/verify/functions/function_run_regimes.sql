@@ -1,2 +1,2 @@
 -- Verify prometheus:functions/function_run_regimes on pg
-select 'core.run_regimes(text, date, date)'::regprocedure, 'core.regime_as_of(date, text)'::regprocedure;
+select 'core.run_regimes(text, date, date)'::regprocedure;

@@ -1,0 +1,6 @@
+-- Revert prometheus:functions/function_cancel_job from pg
+begin;
+
+drop function api.cancel_job(bigint);
+
+commit;

@@ -1,0 +1,6 @@
+-- Revert prometheus:functions/function_diagnostics from pg
+begin;
+
+drop function api.diagnostics(text);
+
+commit;

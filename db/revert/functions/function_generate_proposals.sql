@@ -1,0 +1,6 @@
+-- Revert prometheus:functions/function_generate_proposals from pg
+begin;
+
+drop function api.generate_proposals(text);
+
+commit;

@@ -1,0 +1,6 @@
+-- Revert prometheus:functions/function_request_actor from pg
+begin;
+
+drop function core.request_actor();
+
+commit;

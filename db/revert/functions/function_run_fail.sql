@@ -1,0 +1,6 @@
+-- Revert prometheus:functions/function_run_fail from pg
+begin;
+
+drop function core.run_fail(uuid, text);
+
+commit;

@@ -1,0 +1,6 @@
+-- Revert prometheus:functions/function_run_finish from pg
+begin;
+
+drop function core.run_finish(uuid);
+
+commit;

@@ -1,0 +1,6 @@
+-- Revert prometheus:functions/function_run_tables from pg
+begin;
+
+drop function core.run_tables();
+
+commit;

@@ -1,0 +1,27 @@
+-- The seed's Step-2 query 2 runs verbatim as the analyst role, with the search path the role gets, and answers
+-- about the equity curve of the newest run.
+begin;
+select plan(2);
+
+-- SETUP
+\ir ../../fixtures/analyst.psql
+
+-- TEST: it runs as the analyst
+select is(pg_temp.analyst_sqlstate($sql$SELECT as_of_date, equity, drawdown FROM backtest_daily_equity WHERE run_id = (SELECT run_id FROM backtest_runs ORDER BY created_at DESC LIMIT 1) ORDER BY as_of_date;$sql$), 'OK', 'the seed''s query 2 runs verbatim as analyst');
+
+-- TEST: its answer, from a cursor opened as the analyst (names resolved and privileges checked as the analyst)
+do $$ begin
+  perform set_config('analyst_test.search_path', current_setting('search_path'), true);
+  perform set_config('search_path', pg_temp.analyst_search_path(), true);
+end $$;
+set local role analyst;
+declare seed_query cursor for
+SELECT as_of_date, equity, drawdown FROM backtest_daily_equity WHERE run_id = (SELECT run_id FROM backtest_runs ORDER BY created_at DESC LIMIT 1) ORDER BY as_of_date;
+reset role;
+do $$ begin perform set_config('search_path', current_setting('analyst_test.search_path'), true); end $$;
+select results_eq('seed_query'::refcursor,
+                  $$values ('2023-01-03'::date, 1020000::float8, 0::float8), ('2023-01-04', 1010000, -0.01)$$,
+                  'it answers the newest run''s curve, by date, under the seed''s names');
+
+select * from finish();
+rollback;

@@ -1,0 +1,2 @@
+-- Verify prometheus:functions/function_cancel_job on pg
+select 'api.cancel_job(bigint)'::regprocedure;

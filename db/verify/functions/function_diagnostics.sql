@@ -1,0 +1,2 @@
+-- Verify prometheus:functions/function_diagnostics on pg
+select 'api.diagnostics(text)'::regprocedure;

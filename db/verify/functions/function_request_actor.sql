@@ -1,0 +1,2 @@
+-- Verify prometheus:functions/function_request_actor on pg
+select 'core.request_actor()'::regprocedure;

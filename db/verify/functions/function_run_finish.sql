@@ -1,0 +1,2 @@
+-- Verify prometheus:functions/function_run_finish on pg
+select 'core.run_finish(uuid)'::regprocedure;
