@@ -24,9 +24,10 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from pycore import deploy, devdb
-from pycore.engines import refresh_market_state
-from pycore.load import default_data_dir, load
+from pycore.dev import cluster as devdb
+from pycore.dev import deploy
+from pycore.data.engines import refresh_market_state
+from pycore.data.load import default_data_dir, load
 
 ROOT = Path(__file__).resolve().parent.parent
 _free_port = devdb.free_port  # the name other test modules import

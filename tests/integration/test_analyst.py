@@ -10,9 +10,9 @@ from typing import Any
 import psycopg
 import pytest
 
-from pycore.backtest import run_backtest
-from pycore.config import BacktestRequest
-from pycore.devdb import with_user
+from pycore.run.service import run_backtest
+from pycore.run.config import BacktestRequest
+from pycore.dev.cluster import with_user
 from tests.integration.test_backtest import writer_of
 
 # The seed's "Testing the Flow", Step 2, character for character.

@@ -16,7 +16,8 @@ import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 
-from pycore import deploy, devdb
+from pycore.dev import cluster as devdb
+from pycore.dev import deploy
 
 ROOT = Path(__file__).resolve().parents[2]
 

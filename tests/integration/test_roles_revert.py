@@ -14,7 +14,8 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from pycore import deploy, devdb
+from pycore.dev import cluster as devdb
+from pycore.dev import deploy
 
 ROLES = ("authenticator", "web_anon", "operator", "pycore_writer")
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from pycore import deploy, devdb
+from pycore.dev import cluster as devdb
+from pycore.dev import deploy
 
 ROOT = Path(__file__).resolve().parents[2]
 

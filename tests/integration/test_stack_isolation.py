@@ -34,8 +34,8 @@ from typing import Any
 import psycopg
 import pytest
 
-from pycore import devdb
-from pycore.gateway import make_token
+from pycore.dev import cluster as devdb
+from pycore.gateway.app import make_token
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from pycore.writer import RunContext, check_layout, table_specs
+from pycore.run.writer import RunContext, check_layout, table_specs
 from pycore_ext import broker, portfolio, simulator
 from pycore_ext.broker import LAYOUT, BacktestBroker, BrokerInterface, RunBuffers
 from pycore_ext.copybuf import CopyBuffer

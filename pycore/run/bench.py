@@ -26,10 +26,10 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from pycore.backtest import RunResult, rebalance_mask, run_backtest
-from pycore.config import BacktestRequest, config_json
-from pycore.devdb import writer_url
-from pycore.writer import RunContext, table_specs
+from pycore.run.service import RunResult, rebalance_mask, run_backtest
+from pycore.run.config import BacktestRequest, config_json
+from pycore.dev.cluster import writer_url
+from pycore.run.writer import RunContext, table_specs
 from pycore_ext.broker import BacktestBroker, RunBuffers
 from pycore_ext.runner import BacktestRunner
 from pycore_ext.simulator import MarketSimulator

@@ -15,7 +15,7 @@ from typing import Any
 
 import psycopg
 
-from pycore.devdb import DevDbError, database_url
+from pycore.dev.cluster import DevDbError, database_url
 
 ENGINES = ("run_regimes", "run_stability", "run_fragility")
 

@@ -23,7 +23,7 @@ import numpy as np
 import psycopg
 from psycopg.types.json import Jsonb
 
-from pycore.config import StrategyConfig
+from pycore.run.config import StrategyConfig
 from pycore_ext.portfolio import build_weights
 
 

@@ -34,6 +34,8 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from pycore import project_root
+
 PG_BIN = Path(os.environ.get("PROMETHEUS_PG_BIN", "/usr/lib/postgresql/15/bin"))
 DEFAULT_PORT = 54329
 DEFAULT_DB = "prometheus"
@@ -57,10 +59,6 @@ SERVER_SETTINGS = {
 
 class DevDbError(RuntimeError):
     """The embedded cluster cannot be set up or started."""
-
-
-def project_root() -> Path:
-    return Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from pycore import project_root
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -267,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--check", action="store_true", help=f"exit 1 when {SCHEMA_SQL_FILE} differs from the models")
     args = parser.parse_args(argv)
     text = strategy_config_schema_sql()
-    target = Path(__file__).resolve().parent.parent / SCHEMA_SQL_FILE
+    target = project_root() / SCHEMA_SQL_FILE
     if args.write:
         target.write_text(text)
         print(f"wrote {SCHEMA_SQL_FILE}")

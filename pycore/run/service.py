@@ -32,13 +32,13 @@ import psycopg
 from psycopg.types.json import Jsonb
 from pydantic import ValidationError
 
-from pycore.config import DEFAULT_PORTFOLIO_ID, BacktestRequest, ConfigError, StrategyConfig, config_json, describe, parse_config
-from pycore.devdb import DevDbError, writer_url
-from pycore.marketdata import MarketData, MarketDataError, load_market_data
-from pycore.metrics import compute_metrics
-from pycore.report import ReportError, write_report
-from pycore.strategies import make_strategy
-from pycore.writer import RunContext, RunWriter, purge_run
+from pycore.run.config import DEFAULT_PORTFOLIO_ID, BacktestRequest, ConfigError, StrategyConfig, config_json, describe, parse_config
+from pycore.dev.cluster import DevDbError, writer_url
+from pycore.data.marketdata import MarketData, MarketDataError, load_market_data
+from pycore.run.metrics import compute_metrics
+from pycore.run.report import ReportError, write_report
+from pycore.run.strategies import make_strategy
+from pycore.run.writer import RunContext, RunWriter, purge_run
 from pycore_ext.broker import BacktestBroker, RunBuffers
 from pycore_ext.copybuf import pg_to_date
 from pycore_ext.runner import BacktestRunner

@@ -33,7 +33,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from pycore.devdb import DevDbError, database_url, project_root
+from pycore.dev.cluster import DevDbError, database_url, project_root
 from pycore_ext.copybuf import CopyBuffer, date_to_pg, pg_to_date
 from pycore_ext.pricecsv import CsvRowError, parse_prices
 

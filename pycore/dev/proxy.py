@@ -21,7 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pycore.devdb import DevDbError, project_root
+from pycore.dev.cluster import DevDbError, project_root
 
 DEFAULT_PORT = 8000
 TEMP_DIRS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")

@@ -26,7 +26,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-from pycore.devdb import DevDbError, database_url, writer_url
+from pycore.dev.cluster import DevDbError, database_url, writer_url
 
 # Periods chosen to cover every market regime of the data set: the 2008 crash, the
 # 2011 downgrade, the 2015-16 slowdown, the 2018 sell-off, COVID and the 2022 bear.
@@ -115,7 +115,7 @@ def run_campaign(strategy_id: str = "US_CORE_LONG_EQ", *, url: str | None = None
     job_ids, done = submit(url, strategy_id, grid)
     print(f"campaign {strategy_id}: {len(grid)} cells, {done} already done, {len(job_ids)} queued", file=stream, flush=True)
     if job_ids and run_here:
-        from pycore.jobqueue import serve
+        from pycore.jobs.tasks import serve
 
         asyncio.run(serve(writer_url(), one_shot=True, heartbeat=2.0, stalled_after=30.0))
     states = wait(url, job_ids, timeout=timeout, stream=stream) if job_ids else {}

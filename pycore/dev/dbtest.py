@@ -29,8 +29,8 @@ from types import FrameType
 
 import psycopg
 
-from pycore.deploy import DeployError, ensure_job_queue_schema, libpq_env, sqitch
-from pycore.devdb import DevDbError, drop_database, ensure_database, ephemeral_cluster, project_root, with_dbname
+from pycore.dev.deploy import DeployError, ensure_job_queue_schema, libpq_env, sqitch
+from pycore.dev.cluster import DevDbError, drop_database, ensure_database, ephemeral_cluster, project_root, with_dbname
 
 SCRATCH_DB = "prometheus_pgtap"
 # How long a child (pytest) may take to clean up after Ctrl-C or SIGTERM before it is killed.

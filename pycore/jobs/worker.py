@@ -30,8 +30,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from pycore.devdb import DevDbError, writer_url
-from pycore.jobqueue import QUEUE, Policy, log, serve, worker_name
+from pycore.dev.cluster import DevDbError, writer_url
+from pycore.jobs.tasks import QUEUE, Policy, log, serve, worker_name
 
 PR_SET_PDEATHSIG = 1
 YOUNG = 10.0  # a worker process that dies younger than this is restarted after a growing backoff

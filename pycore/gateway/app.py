@@ -47,7 +47,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
-from pycore.devdb import DevDbError, database_url, project_root, with_user
+from pycore.dev.cluster import DevDbError, database_url, project_root, with_user
 
 log = logging.getLogger("pycore.gateway")
 

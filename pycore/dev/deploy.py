@@ -33,7 +33,7 @@ from typing import Literal
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from pycore.devdb import DevDbError, database_url, is_embedded, project_root
+from pycore.dev.cluster import DevDbError, database_url, is_embedded, project_root
 
 _ENV_KEYS = {
     "host": "PGHOST",

@@ -31,15 +31,15 @@ from typing import Any
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from pycore.backtest import BacktestError, format_metrics, run_backtest
-from pycore.config import DEFAULT_PORTFOLIO_ID, BacktestRequest, ConfigError
-from pycore.deploy import DeployError, deploy
-from pycore.campaign import DEFAULT_PERIODS, DEFAULT_VARIANTS, Cell, cells, run_campaign
-from pycore.devdb import DevDbError, database_url, project_root, stop_cluster, with_user, writer_url
-from pycore.engines import refresh_market_state
-from pycore.marketdata import MarketDataError
-from pycore.proxy import default_prefix, proxy_port, reload as reload_proxy
-from pycore.load import LoadError, default_data_dir, load
+from pycore.run.service import BacktestError, format_metrics, run_backtest
+from pycore.run.config import DEFAULT_PORTFOLIO_ID, BacktestRequest, ConfigError
+from pycore.dev.deploy import DeployError, deploy
+from pycore.jobs.campaign import DEFAULT_PERIODS, DEFAULT_VARIANTS, Cell, cells, run_campaign
+from pycore.dev.cluster import DevDbError, database_url, project_root, stop_cluster, with_user, writer_url
+from pycore.data.engines import refresh_market_state
+from pycore.data.marketdata import MarketDataError
+from pycore.dev.proxy import default_prefix, proxy_port, reload as reload_proxy
+from pycore.data.load import LoadError, default_data_dir, load
 from pycore_ext.pricecsv import CsvRowError
 
 # The seed's example backtest, booked into the seed's portfolio MAIN (what its Step 2 SQL and Step 3 URLs read).
@@ -325,7 +325,7 @@ def up(campaign: str = "full") -> int:
         last_job = conn.execute("select max(job_id) from runtime.jobs where status = 'SUCCEEDED'").fetchone()
     job_id = last_job[0] if last_job else None
 
-    from pycore.gateway import make_token
+    from pycore.gateway.app import make_token
 
     token = make_token("operator")
     portfolio = SEED_EXAMPLE.portfolio_id or DEFAULT_PORTFOLIO_ID  # MAIN, the seed's example (campaigns use their own ids)

@@ -1,0 +1,1 @@
+"""A PostgREST-compatible HTTP server for development and CI (:mod:`~pycore.gateway.app`)."""
