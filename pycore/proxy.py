@@ -1,0 +1,6 @@
+"""``python -m pycore.proxy``: nginx with the seed's URLs in front of the API (:mod:`pycore.dev.proxy`)."""
+
+from pycore.dev.proxy import main
+
+if __name__ == "__main__":
+    raise SystemExit(main())
