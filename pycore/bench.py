@@ -1,6 +1,6 @@
-"""``python -m pycore.bench``: the benchmark of the backtest core on the full data (:mod:`pycore.run.bench`)."""
+"""``python -m pycore.bench``: the benchmark of the backtest core on the full data (:mod:`pycore.cli.bench`)."""
 
-from pycore.run.bench import main
+from pycore.cli.bench import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

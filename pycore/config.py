@@ -1,6 +1,6 @@
-"""``python -m pycore.config``: the strategy config schema tools (:mod:`pycore.run.config`)."""
+"""``python -m pycore.config``: the strategy config schema tools (:mod:`pycore.cli.config`)."""
 
-from pycore.run.config import main
+from pycore.cli.config import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -1,6 +1,6 @@
-"""``python -m pycore.dbtest``: the database test stage, and the test command (:mod:`pycore.dev.dbtest`)."""
+"""``python -m pycore.dbtest``: the database test stage, and the test command (:mod:`pycore.cli.dbtest`)."""
 
-from pycore.dev.dbtest import main
+from pycore.cli.dbtest import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

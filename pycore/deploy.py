@@ -1,6 +1,6 @@
-"""``python -m pycore.deploy``: deploy the schema with sqitch (:mod:`pycore.dev.deploy`)."""
+"""``python -m pycore.deploy``: deploy the schema with sqitch (:mod:`pycore.cli.deploy`)."""
 
-from pycore.dev.deploy import main
+from pycore.cli.deploy import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -1,6 +1,6 @@
-"""``python -m pycore.engines``: refresh the market-state engines (:mod:`pycore.data.engines`)."""
+"""``python -m pycore.engines``: refresh the market-state engines (:mod:`pycore.cli.engines`)."""
 
-from pycore.data.engines import main
+from pycore.cli.engines import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

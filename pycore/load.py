@@ -1,6 +1,6 @@
-"""``python -m pycore.load``: load the shipped market data into ``hist`` (:mod:`pycore.data.load`)."""
+"""``python -m pycore.load``: load the shipped market data into ``hist`` (:mod:`pycore.cli.load`)."""
 
-from pycore.data.load import main
+from pycore.cli.load import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -1,6 +1,6 @@
-"""``python -m pycore.proxy``: nginx with the seed's URLs in front of the API (:mod:`pycore.dev.proxy`)."""
+"""``python -m pycore.proxy``: nginx with the seed's URLs in front of the API (:mod:`pycore.cli.proxy`)."""
 
-from pycore.dev.proxy import main
+from pycore.cli.proxy import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -1,6 +1,6 @@
-"""``python -m pycore.worker``: the job workers and their supervisor (:mod:`pycore.jobs.worker`)."""
+"""``python -m pycore.worker``: the job workers and their supervisor (:mod:`pycore.cli.worker`)."""
 
-from pycore.jobs.worker import main
+from pycore.cli.worker import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

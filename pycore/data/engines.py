@@ -1,4 +1,4 @@
-"""Market-state engines (SQL): ``python -m pycore.engines [--force]``.
+"""Market-state engines (SQL), refreshed after a data load (``python -m pycore.engines [--force]``).
 
 Refreshes the market-wide rows (run_id null) of ``runtime.regimes``,
 ``runtime.stability_vectors`` and ``runtime.fragility_measures`` from ``hist``
@@ -8,14 +8,10 @@ Skipped when they are newer than the last data load, unless ``--force``.
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
 from typing import Any
 
 import psycopg
-
-from pycore.dev.cluster import DevDbError, database_url
 
 ENGINES = ("run_regimes", "run_stability", "run_fragility")
 
@@ -44,25 +40,3 @@ def refresh_market_state(conn: psycopg.Connection[Any], market_id: str = "US_EQ"
             row = conn.execute(f"select core.{fn}(%s)", (market_id,)).fetchone()
             out[fn] = (int(row[0]) if row else 0, time.perf_counter() - t0)
     return out
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pycore.engines", description=__doc__.splitlines()[0])
-    parser.add_argument("--market", default="US_EQ")
-    parser.add_argument("--force", action="store_true")
-    args = parser.parse_args(argv)
-    try:
-        with psycopg.connect(database_url()) as conn:
-            res = refresh_market_state(conn, args.market, force=args.force)
-    except (DevDbError, psycopg.Error) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    if not res:
-        print("market state is up to date")
-    for fn, (n, s) in res.items():
-        print(f"core.{fn:<14} {n:>9,} rows  {s:6.2f} s")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,6 +1,4 @@
-"""Load the shipped market data (``data/``) into ``hist`` with binary COPY.
-
-``python -m pycore.load [--data-dir DIR]``
+"""Load the shipped market data (``data/``) into ``hist`` with binary COPY (``python -m pycore.load [--data-dir DIR]``).
 
 - Every row is validated before it reaches the database; the first bad row stops
   the load with ``file:line: reason`` and the whole load rolls back, so the
@@ -14,7 +12,6 @@
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import csv
 import datetime as dt
@@ -23,7 +20,6 @@ import hashlib
 import io
 import math
 import os
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -33,8 +29,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from pycore.dev.cluster import DevDbError, database_url, project_root
-from pycore_ext.copybuf import CopyBuffer, date_to_pg, pg_to_date
+from pycore import project_root
+from pycore_ext.copybuf import date_to_pg, pg_to_date
 from pycore_ext.pricecsv import CsvRowError, parse_prices
 
 CALENDAR_START = dt.date(1990, 1, 1)
@@ -539,30 +535,3 @@ def load(url: str, data_dir: Path) -> LoadReport:
 
 def default_data_dir() -> Path:
     return Path(os.environ.get("PROMETHEUS_DATA_DIR", project_root() / "data"))
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pycore.load", description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=None, help="data directory (default: data/ of the project)")
-    args = parser.parse_args(argv)
-    data_dir = args.data_dir or default_data_dir()
-    try:
-        if not data_dir.is_dir():
-            raise LoadError(f"data directory {data_dir} does not exist")
-        report = load(database_url(), data_dir)
-    except CsvRowError as exc:
-        print(f"error: load stopped, nothing was loaded: {exc}", file=sys.stderr)
-        return 1
-    except (LoadError, DevDbError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except psycopg.Error as exc:
-        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"error: load rolled back, nothing was loaded: {msg}", file=sys.stderr)
-        return 1
-    print("\n".join(report.lines()))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,46 +1,35 @@
-"""The project's own PostgreSQL: an embedded cluster, or the server named by DATABASE_URL.
+"""The project's own PostgreSQL clusters: the embedded one of this work tree, and ephemeral ones for the tests.
 
-With no ``DATABASE_URL`` in the environment the project runs its own PostgreSQL 15
-cluster in a project-local directory (``.pg/``), listening on a loopback port and a
-socket in that directory. It is created on first use and reused afterwards, so
-running the set-up twice changes nothing. ``initdb`` and ``postgres`` refuse to run
-as root; when we are root they run as the Debian ``postgres`` user, which then owns
-the cluster directory.
+With no ``DATABASE_URL`` in the environment the project runs its own PostgreSQL 15 cluster in a project-local
+directory (``.pg/``, see :func:`pycore.db.default_cluster`), listening on a loopback port and a socket in that
+directory. :func:`ensure_running` creates it on first use and starts it when it is down; a command calls it before it
+connects, so running the set-up twice changes nothing. ``initdb`` and ``postgres`` refuse to run as root; when we are
+root they run as the Debian ``postgres`` user, which then owns the cluster directory.
 
-``ephemeral_cluster()`` makes a throw-away cluster (a temporary directory and a
-free loopback port) for the tests: it never touches the embedded one.
-
-``python -m pycore.devdb start|stop|status|url`` manages it by hand.
+:func:`ephemeral_cluster` makes a throw-away cluster (a temporary directory and a free loopback port) for the tests:
+it never touches the embedded one.
 """
 
 from __future__ import annotations
 
-import argparse
-import hashlib
 import os
 import pwd
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from pycore import project_root
+from pycore.db import DEFAULT_DB, Cluster, default_cluster, is_embedded
+from pycore.db.roles import SUPERUSER
 
 PG_BIN = Path(os.environ.get("PROMETHEUS_PG_BIN", "/usr/lib/postgresql/15/bin"))
-DEFAULT_PORT = 54329
-DEFAULT_DB = "prometheus"
-SUPERUSER = "postgres"
-
 # Settings of the embedded cluster: sized for a 2-core, 24 GiB workstation and for
 # bulk COPY (no WAL archiving or replication, commits do not wait for fsync).
 SERVER_SETTINGS = {
@@ -61,55 +50,8 @@ class DevDbError(RuntimeError):
     """The embedded cluster cannot be set up or started."""
 
 
-@dataclass(frozen=True)
-class Cluster:
-    """Where the embedded cluster lives and how to reach it."""
-
-    base: Path
-    port: int
-
-    @property
-    def data_dir(self) -> Path:
-        return self.base / "data"
-
-    @property
-    def socket_dir(self) -> Path:
-        return self.base / "run"
-
-    @property
-    def log_file(self) -> Path:
-        return self.base / "postgres.log"
-
-    def url(self, dbname: str = DEFAULT_DB, user: str = SUPERUSER) -> str:
-        return make_conninfo(
-            "", host=str(self.socket_dir), port=str(self.port), dbname=dbname, user=user
-        )
-
-
 def _as_root() -> bool:
     return os.geteuid() == 0
-
-
-def _postgres_can_reach(path: Path) -> bool:
-    """Whether the postgres OS user can traverse every directory above ``path``."""
-    res = subprocess.run(
-        ["runuser", "-u", SUPERUSER, "--", "test", "-x", str(path)],
-        capture_output=True,
-        check=False,
-    )
-    return res.returncode == 0
-
-
-def default_cluster() -> Cluster:
-    """The project-local cluster: ``.pg/`` in the work tree, port PROMETHEUS_PGPORT."""
-    port = int(os.environ.get("PROMETHEUS_PGPORT", DEFAULT_PORT))
-    base = Path(os.environ.get("PROMETHEUS_PGDIR", project_root() / ".pg"))
-    if _as_root() and not _postgres_can_reach(base.parent):
-        # The work tree is under a directory the postgres user cannot enter (e.g. a
-        # root home); keep the cluster per work tree, but where postgres can reach it.
-        digest = hashlib.sha1(str(project_root()).encode()).hexdigest()[:10]
-        base = Path("/var/tmp") / f"prometheus-pg-{digest}"
-    return Cluster(base=base, port=port)
 
 
 def _run_pg(args: list[str], *, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -277,51 +219,6 @@ def drop_database(admin_url: str, dbname: str) -> None:
         conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(dbname)))
 
 
-def with_dbname(url: str, dbname: str) -> str:
-    params = conninfo_to_dict(url)
-    params["dbname"] = dbname
-    return make_conninfo("", **{k: str(v) for k, v in params.items() if v is not None})
-
-
-def with_user(url: str, user: str) -> str:
-    params = conninfo_to_dict(url)
-    params["user"] = user
-    params.pop("password", None)
-    return make_conninfo("", **{k: str(v) for k, v in params.items() if v is not None})
-
-
-def is_embedded(url: str) -> bool:
-    """Whether ``url`` reaches the embedded cluster of this work tree (``default_cluster()``)."""
-    params = conninfo_to_dict(url)
-    cluster = default_cluster()
-    return str(params.get("host") or "") == str(cluster.socket_dir) and str(params.get("port") or "") == str(cluster.port)
-
-
-def database_url() -> str:
-    """The owner connection: DATABASE_URL if set, else the embedded cluster (started if needed)."""
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        return url
-    cluster = ensure_cluster()
-    ensure_database(cluster.url("postgres"), DEFAULT_DB)
-    return cluster.url(DEFAULT_DB)
-
-
-def writer_url() -> str:
-    """The connection of the core and the workers (role pycore_writer).
-
-    ``PYCORE_DATABASE_URL`` when set; else, on the embedded cluster, the owner's
-    connection with the user switched to pycore_writer (local trust auth); else
-    ``DATABASE_URL`` itself (its user must hold pycore_writer's rights).
-    """
-    url = os.environ.get("PYCORE_DATABASE_URL")
-    if url:
-        return url
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
-    return with_user(database_url(), "pycore_writer")
-
-
 def wait_ready(url: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -334,25 +231,15 @@ def wait_ready(url: str, timeout: float = 30.0) -> None:
             time.sleep(0.3)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pycore.devdb", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["start", "stop", "status", "url"])
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "start":
-            print(database_url())
-        elif args.command == "stop":
-            print("stopped" if stop_cluster() else "not running")
-        elif args.command == "status":
-            c = default_cluster()
-            print(f"{'running' if is_running(c) else 'stopped'}: {c.data_dir} port {c.port}")
-        else:
-            print(os.environ.get("DATABASE_URL") or default_cluster().url())
-    except DevDbError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
+def ensure_running(url: str) -> str:
+    """Make sure the server of ``url`` answers if it is ours to start, and return ``url``.
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    When no ``DATABASE_URL`` is set and ``url`` reaches the embedded cluster (:func:`pycore.db.is_embedded`), the
+    cluster is created if needed, started if it is down and its database created; any other server is left alone.
+    This is the one place a command starts the embedded cluster: the URLs of :mod:`pycore.db` never do.
+    """
+    if os.environ.get("DATABASE_URL") or not is_embedded(url):
+        return url
+    cluster = ensure_cluster()
+    ensure_database(cluster.url("postgres"), DEFAULT_DB)
+    return url

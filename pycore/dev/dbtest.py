@@ -17,7 +17,6 @@ on Ctrl-C and on SIGTERM too. It never uses the embedded cluster of
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import signal
@@ -25,12 +24,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from types import FrameType
 
 import psycopg
 
+from pycore import project_root
+from pycore.db import with_dbname
+from pycore.dev.cluster import drop_database, ensure_database, ephemeral_cluster
 from pycore.dev.deploy import DeployError, ensure_job_queue_schema, libpq_env, sqitch
-from pycore.dev.cluster import DevDbError, drop_database, ensure_database, ephemeral_cluster, project_root, with_dbname
 
 SCRATCH_DB = "prometheus_pgtap"
 # How long a child (pytest) may take to clean up after Ctrl-C or SIGTERM before it is killed.
@@ -99,33 +99,3 @@ def server_for_tests() -> Iterator[tuple[str, bool]]:
         yield cluster.url("postgres"), True
 
 
-def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise Terminated()
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pycore.dbtest", description=__doc__.splitlines()[0])
-    parser.add_argument("--pytest", nargs=argparse.REMAINDER, metavar="ARGS",
-                        help="after the pgTAP stage, run pytest with these arguments against the same server")
-    args = parser.parse_args(argv)
-    signal.signal(signal.SIGTERM, _on_sigterm)
-    try:
-        with server_for_tests() as (server_url, ephemeral):
-            code = run(server_url, keep_on_failure=not ephemeral)
-            if code != 0 or args.pytest is None:
-                return code
-            env = {**os.environ, "DATABASE_URL": server_url}
-            return run_child([sys.executable, "-m", "pytest", *args.pytest], env)
-    except (DevDbError, DeployError, psycopg.Error) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except Terminated:
-        print("terminated", file=sys.stderr)
-        return 143
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,7 +1,7 @@
 """Deploy the schema with sqitch against the project's database.
 
 ``python -m pycore.deploy [deploy|rebase|verify|revert|status]`` runs sqitch on
-``sqitch.plan`` with the connection of ``DATABASE_URL`` (or the embedded cluster),
+``sqitch.plan`` with the connection it is given (``DATABASE_URL``, or the embedded cluster),
 passed to sqitch through libpq's PG* variables so passwords never appear in a
 command line. After a deploy it tells PostgREST to reload its schema cache.
 
@@ -19,13 +19,11 @@ of ``pycore.stack up`` (``scripts/main.sh``) loads it again.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import os
 import re
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -33,7 +31,8 @@ from typing import Literal
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from pycore.dev.cluster import DevDbError, database_url, is_embedded, project_root
+from pycore import project_root
+from pycore.db import is_embedded
 
 _ENV_KEYS = {
     "host": "PGHOST",
@@ -201,30 +200,3 @@ def deploy(url: str, *, quiet: bool = False, on_drift: Literal["rebase", "refuse
     sqitch("deploy", url, quiet=quiet)
     reload_postgrest(url)
     return drift
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pycore.deploy", description=__doc__.splitlines()[0])
-    parser.add_argument("command", nargs="?", default="deploy",
-                        choices=["deploy", "rebase", "verify", "revert", "status"],
-                        help="rebase: redeploy from the first deployed change whose deploy script was edited")
-    args = parser.parse_args(argv)
-    try:
-        url = database_url()
-        if args.command == "deploy":
-            deploy(url)
-        elif args.command == "rebase":
-            if deploy(url, on_drift="rebase") is None:
-                print("no deployed change was edited since it was deployed")
-        else:
-            sqitch(args.command, url)
-            if args.command == "status" and (drift := find_drift(url)) is not None:
-                print(f"edited since deployed: {drift.line()}; run: python -m pycore.deploy rebase")
-    except (DevDbError, DeployError, psycopg.Error) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

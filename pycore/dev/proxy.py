@@ -1,4 +1,4 @@
-"""The seed's URLs through nginx in front of the API: ``python -m pycore.proxy [--port 8000] [--upstream HOST:PORT]``.
+"""The seed's URLs through nginx in front of the API (``python -m pycore.proxy [--port 8000] [--upstream HOST:PORT]``).
 
 PostgREST deployments put a reverse proxy in front of the API; this project's one route table is
 ``docker/nginx/routes.conf`` (the seed's ``/api/status/*``, ``/api/control/*`` and ``/api/intelligence/*`` onto the
@@ -11,17 +11,16 @@ the pid the stack records is nginx's master process, and SIGTERM stops it.
 
 from __future__ import annotations
 
-import argparse
 import grp
 import os
 import pwd
 import shutil
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
-from pycore.dev.cluster import DevDbError, project_root
+from pycore import project_root
+from pycore.dev.cluster import DevDbError
 
 DEFAULT_PORT = 8000
 TEMP_DIRS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -124,24 +123,3 @@ def reload(pid: int, prefix: Path, port: int, upstream: str, *, host: str = "127
     """Rewrite the configuration of a running nginx (routes, port or upstream may have changed) and reload it."""
     prepare(prefix, port, upstream, host=host)
     os.kill(pid, signal.SIGHUP)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pycore.proxy", description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=proxy_port())
-    parser.add_argument("--upstream", default=f"127.0.0.1:{os.environ.get('PROMETHEUS_API_PORT', '3000')}",
-                        help="HOST:PORT of the API (the gateway or PostgREST)")
-    parser.add_argument("--prefix", type=Path, default=default_prefix())
-    args = parser.parse_args(argv)
-    try:
-        cmd = prepare(args.prefix, args.port, args.upstream, host=args.host)
-    except ProxyError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    sys.stdout.flush()
-    os.execv(cmd[0], cmd)  # nginx takes this process over: same pid
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,4 +1,4 @@
-"""Bring the whole local stack up, or down: ``python -m pycore.stack up|down|status|summary``.
+"""Bring the whole local stack up, or down (``python -m pycore.stack up|down|status|summary``).
 
 ``up`` is the main job of the README: start (or reuse) the database, deploy the
 schema with sqitch, load the market data, refresh the market-state engines, run
@@ -15,7 +15,6 @@ PostgreSQL.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
@@ -31,16 +30,20 @@ from typing import Any
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from pycore.run.service import BacktestError, format_metrics, run_backtest
-from pycore.run.config import DEFAULT_PORTFOLIO_ID, BacktestRequest, ConfigError
-from pycore.dev.deploy import DeployError, deploy
-from pycore.jobs.campaign import DEFAULT_PERIODS, DEFAULT_VARIANTS, Cell, cells, run_campaign
-from pycore.dev.cluster import DevDbError, database_url, project_root, stop_cluster, with_user, writer_url
+from pycore import project_root
 from pycore.data.engines import refresh_market_state
-from pycore.data.marketdata import MarketDataError
-from pycore.dev.proxy import default_prefix, proxy_port, reload as reload_proxy
-from pycore.data.load import LoadError, default_data_dir, load
-from pycore_ext.pricecsv import CsvRowError
+from pycore.data.load import default_data_dir, load
+from pycore.db import database_url, with_user, writer_url
+from pycore.db.roles import ANALYST, OPERATOR
+from pycore.dev.cluster import DevDbError, ensure_running, stop_cluster
+from pycore.dev.deploy import deploy
+from pycore.dev.proxy import default_prefix, proxy_port
+from pycore.dev.proxy import reload as reload_proxy
+from pycore.gateway.app import make_token
+from pycore.jobs.campaign import DEFAULT_PERIODS, DEFAULT_VARIANTS, Cell, cells, run_campaign
+from pycore.run.config import DEFAULT_PORTFOLIO_ID, BacktestRequest
+from pycore.run.report import format_metrics
+from pycore.run.service import run_backtest
 
 # The seed's example backtest, booked into the seed's portfolio MAIN (what its Step 2 SQL and Step 3 URLs read).
 SEED_EXAMPLE = BacktestRequest(strategy_id="US_CORE_LONG_EQ", start_date=dt.date(2023, 1, 1), end_date=dt.date(2024, 1, 1),
@@ -100,7 +103,7 @@ def print_summary(url: str) -> None:
         print(f"  {what:<32} {n:>12}  {span}")
     print("\nWhere to look")
     print(f"  psql:        {psql_command(url)}")
-    print(f"  analysts:    {psql_command(with_user(url, 'analyst'))}   (read-only; runtime, hist, api on the search path)")
+    print(f"  analysts:    {psql_command(with_user(url, ANALYST))}   (read-only; runtime, hist, api on the search path)")
     print("  e.g.        SELECT run_id, strategy_id, start_date, end_date, metrics_json FROM backtest_runs ORDER BY created_at DESC LIMIT 1;")
     print("              select * from hist.prices_daily where instrument_id = 'AAPL' order by trade_date desc limit 5;")
     print("  schema:     \\dt hist.*   \\dt runtime.*   \\dv api.*")
@@ -285,7 +288,7 @@ def campaign_grid(size: str) -> list[Cell]:
 
 
 def up(campaign: str = "full") -> int:
-    url = database_url()
+    url = ensure_running(database_url())
     print(f"database: {psql_command(url)}")
     deploy(url, quiet=True)
     print("schema: deployed with sqitch (sqitch.plan)")
@@ -303,7 +306,7 @@ def up(campaign: str = "full") -> int:
     print(f"  run_id: {res.run_id}")
     print(format_metrics(res.metrics))
     print(f"  rows written: {sum(res.rows.values()):,} in {res.timings['total']:.1f} s")
-    print(f"  psql:  {psql_command(with_user(url, 'analyst'))}")
+    print(f"  psql:  {psql_command(with_user(url, ANALYST))}")
     print(f"         SELECT as_of_date, equity, drawdown FROM backtest_daily_equity WHERE run_id = '{res.run_id}' ORDER BY as_of_date;")
     print(f"  cli:   python -m pycore.backtest show {res.run_id}")
 
@@ -325,9 +328,7 @@ def up(campaign: str = "full") -> int:
         last_job = conn.execute("select max(job_id) from runtime.jobs where status = 'SUCCEEDED'").fetchone()
     job_id = last_job[0] if last_job else None
 
-    from pycore.gateway.app import make_token
-
-    token = make_token("operator")
+    token = make_token(OPERATOR)
     portfolio = SEED_EXAMPLE.portfolio_id or DEFAULT_PORTFOLIO_ID  # MAIN, the seed's example (campaigns use their own ids)
     print(f"\nThe API (PostgREST grammar; OpenAPI at {base}/); every seed endpoint, checked just now:")
     for what, path in seed_endpoints(portfolio, job_id, res.run_id):
@@ -358,35 +359,3 @@ def down() -> int:
         return 0
     print("embedded PostgreSQL stopped" if stop_cluster() else "embedded PostgreSQL was not running")
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pycore.stack", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["up", "down", "status", "summary"])
-    parser.add_argument("--campaign", choices=["full", "small", "none"], default="full",
-                        help="up: the campaign to run (full: 6 periods x 3 configs; small: 1 period x 2 configs)")
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "up":
-            return up(args.campaign)
-        if args.command == "down":
-            return down()
-        if args.command == "status":
-            for name in ("worker", "gateway", "proxy"):
-                pid = service_pid(name)
-                print(f"{name}: " + (f"running, pid {pid}" if pid else "not running"))
-            return 0
-        print_summary(database_url())
-        return 0
-    except CsvRowError as exc:
-        print(f"error: load stopped, nothing was loaded: {exc}", file=sys.stderr)
-    except (DevDbError, DeployError, LoadError, BacktestError, ConfigError, MarketDataError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-    except psycopg.Error as exc:
-        print(f"error: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}", file=sys.stderr)
-    return 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
-

@@ -1,4 +1,4 @@
-"""A PostgREST-compatible gateway for development and CI: ``python -m pycore.gateway``.
+"""A PostgREST-compatible gateway for development and CI (``python -m pycore.gateway``).
 
 Production runs the real PostgREST (docker-compose.yml). PostgREST cannot be
 installed on the development machines, so this small server speaks the subset
@@ -28,14 +28,12 @@ Nothing here decides what the API does: that is SQL in the ``api`` schema.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import logging
 import os
 import re
 import secrets
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,12 +45,13 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
-from pycore.dev.cluster import DevDbError, database_url, project_root, with_user
+from pycore import project_root
+from pycore.db.roles import ANON
 
 log = logging.getLogger("pycore.gateway")
 
 SCHEMA = "api"
-ANON_ROLE = "web_anon"
+ANON_ROLE = ANON
 MAX_BODY = 1 << 20  # bytes
 MAX_ROWS = 10_000
 OPERATORS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
@@ -626,33 +625,3 @@ def make_token(role: str, secret: str | None = None, ttl_seconds: int = 3600 * 2
 
     payload = {"role": role, "exp": int(time.time()) + ttl_seconds, **claims}
     return jwt.encode(payload, secret or jwt_secret(), algorithm="HS256")
-
-
-def authenticator_url() -> str:
-    url = os.environ.get("PGRST_DB_URI")
-    if url:
-        return url
-    return with_user(database_url(), "authenticator")
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pycore.gateway", description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PROMETHEUS_API_PORT", 3000)))
-    parser.add_argument("--token", metavar="ROLE", help="print a JWT for ROLE (e.g. operator) and exit")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if args.token:
-        print(make_token(args.token))
-        return 0
-    try:
-        gw = Gateway(authenticator_url(), jwt_secret())
-    except DevDbError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    web.run_app(make_app(gw), host=args.host, port=args.port, print=None, access_log=None)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

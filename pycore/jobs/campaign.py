@@ -1,4 +1,4 @@
-"""A campaign of backtests, so the meta layer has evidence: ``python -m pycore.campaign``.
+"""A campaign of backtests, so the meta layer has evidence (``python -m pycore.campaign``).
 
 A campaign is a grid of historical periods x config variants of one strategy.
 Each cell is submitted as a job through ``api.run_backtest`` (the same path as
@@ -9,13 +9,12 @@ same parameters) are not run again, so the command is idempotent.
 Each variant gets its own portfolio id (``<strategy>.campaign.<variant>``) so a
 campaign never displaces the portfolio the console's overview shows.
 
-``--run-here`` executes the jobs in this process (a one-shot worker) when no
-worker is running.
+``--run-here`` (``worker_url``) executes the jobs in this process (a one-shot
+worker) when no worker is running.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import datetime as dt
 import sys
@@ -26,7 +25,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-from pycore.dev.cluster import DevDbError, database_url, writer_url
+from pycore.jobs.tasks import serve
 
 # Periods chosen to cover every market regime of the data set: the 2008 crash, the
 # 2011 downgrade, the 2015-16 slowdown, the 2018 sell-off, COVID and the 2022 bear.
@@ -108,41 +107,18 @@ def wait(url: str, job_ids: list[int], *, timeout: float = 1800.0, stream: Any =
             time.sleep(0.5)
 
 
-def run_campaign(strategy_id: str = "US_CORE_LONG_EQ", *, url: str | None = None, run_here: bool = False,
+def run_campaign(strategy_id: str = "US_CORE_LONG_EQ", *, url: str, worker_url: str | None = None,
                  grid: list[Cell] | None = None, timeout: float = 1800.0, stream: Any = sys.stdout) -> dict[str, int]:
-    url = url or database_url()
+    """Queue the grid's cells not done yet (as ``url``'s user) and wait for their jobs; counts by final status.
+
+    With ``worker_url`` the jobs run in this process first (a one-shot worker connecting as that user)."""
     grid = cells() if grid is None else grid
     job_ids, done = submit(url, strategy_id, grid)
     print(f"campaign {strategy_id}: {len(grid)} cells, {done} already done, {len(job_ids)} queued", file=stream, flush=True)
-    if job_ids and run_here:
-        from pycore.jobs.tasks import serve
-
-        asyncio.run(serve(writer_url(), one_shot=True, heartbeat=2.0, stalled_after=30.0))
+    if job_ids and worker_url is not None:
+        asyncio.run(serve(worker_url, one_shot=True, heartbeat=2.0, stalled_after=30.0))
     states = wait(url, job_ids, timeout=timeout, stream=stream) if job_ids else {}
     counts = {"done_before": done}
     for s in states.values():
         counts[s] = counts.get(s, 0) + 1
     return counts
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pycore.campaign", description=__doc__.splitlines()[0])
-    parser.add_argument("--strategy", default="US_CORE_LONG_EQ")
-    parser.add_argument("--run-here", action="store_true", help="execute the jobs in this process (no worker needed)")
-    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds to wait for the jobs")
-    args = parser.parse_args(argv)
-    try:
-        counts = run_campaign(args.strategy, run_here=args.run_here, timeout=args.timeout)
-    except (DevDbError, TimeoutError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except psycopg.Error as exc:
-        diag = getattr(exc, "diag", None)
-        print(f"error: {diag.message_primary if diag and diag.message_primary else exc}", file=sys.stderr)
-        return 1
-    print("campaign: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    return 0 if counts.get("FAILED", 0) == 0 else 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

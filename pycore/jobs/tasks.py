@@ -69,9 +69,9 @@ from procrastinate.job_context import JobContext
 from procrastinate.jobs import Job
 from pydantic import ValidationError
 
-from pycore.run.service import BacktestError, run_backtest
-from pycore.run.config import BacktestRequest, ConfigError, describe
 from pycore.data.marketdata import MarketDataError
+from pycore.run.config import BacktestRequest, ConfigError, describe
+from pycore.run.service import BacktestError, run_backtest
 
 QUEUE = "backtests"
 TASK = "run_backtest_job"

@@ -1,4 +1,4 @@
-"""Benchmark of the backtest core on the full data: ``python -m pycore.bench``.
+"""Benchmark of the backtest core on the full data (``python -m pycore.bench``).
 
 Runs US_CORE_LONG_EQ over every loaded name from 2005-01-03 to the last loaded
 date (rebalance checked daily, taken monthly) and prints:
@@ -16,19 +16,17 @@ Targets (issue 3): (a) >= 5M instrument-days/s, (b) ratio >= 0.7, (c) < 60 s.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import resource
-import sys
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 from psycopg import sql
 
-from pycore.run.service import RunResult, rebalance_mask, run_backtest
 from pycore.run.config import BacktestRequest, config_json
-from pycore.dev.cluster import writer_url
+from pycore.run.service import RunResult, rebalance_mask, run_backtest
 from pycore.run.writer import RunContext, table_specs
 from pycore_ext.broker import BacktestBroker, RunBuffers
 from pycore_ext.runner import BacktestRunner
@@ -84,41 +82,53 @@ def plain_copy_seconds(conn: psycopg.Connection[Any], res: RunResult) -> float:
     return total
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pycore.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--start", type=dt.date.fromisoformat, default=dt.date(2005, 1, 3))
-    parser.add_argument("--end", type=dt.date.fromisoformat, default=None)
-    args = parser.parse_args(argv)
-    url = writer_url()
+@dataclass(frozen=True)
+class BenchReport:
+    """The three figures of a benchmark run and what they were measured on."""
+
+    run: RunResult
+    start: dt.date
+    end: dt.date
+    wall_seconds: float
+    peak_mib: float
+    loop_seconds: float
+    instrument_days_per_second: float
+    write_seconds: float
+    plain_copy_seconds: float
+
+    def lines(self) -> list[str]:
+        res, md, writer = self.run, self.run.market_data, self.run.writer
+        assert md is not None and writer is not None
+        rows, write_s, plain_s = writer.stats.total_rows, self.write_seconds, self.plain_copy_seconds
+        out = [
+            f"run {res.run_id}: {len(md.instruments)} instruments x {len(md.dates) - md.start_index} sessions "
+            f"({self.start} .. {self.end}), {res.metrics.get('rebalances')} rebalances",
+            f"(a) simulation loop, no database: {self.loop_seconds * 1000:,.1f} ms for {res.instrument_days:,} instrument-days "
+            f"= {self.instrument_days_per_second / 1e6:,.1f} M instrument-days/s  (target >= 5 M)",
+            f"(b) rows written: {rows:,} in {write_s:.2f} s = {rows / write_s:,.0f} rows/s (encode {writer.stats.encode_seconds:.2f} s); "
+            f"plain binary COPY of the same rows: {plain_s:.2f} s = {rows / plain_s:,.0f} rows/s; "
+            f"ratio {plain_s / write_s:.2f}  (target >= 0.7)",
+        ]
+        out += [f"      {table:<32} {n:>9,}" for table, n in sorted(res.rows.items(), key=lambda kv: -kv[1])]
+        out.append(f"(c) end to end: {self.wall_seconds:.1f} s  (target < 60 s); peak memory of this process {self.peak_mib:,.0f} MiB")
+        out.append("    phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in res.timings.items()))
+        return out
+
+
+def measure(url: str, start: dt.date = dt.date(2005, 1, 3), end: dt.date | None = None) -> BenchReport:
+    """Run the benchmark backtest (portfolio BENCH) from ``start`` to ``end`` (default: the last loaded date) and
+    measure (a), (b) and (c)."""
     with psycopg.connect(url) as conn:
-        end = args.end or _last_date(conn)
-    req = BacktestRequest(strategy_id="US_CORE_LONG_EQ", start_date=args.start, end_date=end, market_ids=("US_EQ",),
+        end = end or _last_date(conn)
+    req = BacktestRequest(strategy_id="US_CORE_LONG_EQ", start_date=start, end_date=end, market_ids=("US_EQ",),
                           portfolio_id="BENCH")
     t0 = time.perf_counter()
     res = run_backtest(req, url=url, keep_payloads=True)
     wall = time.perf_counter() - t0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     loop_s, ids = loop_speed(res)
     assert res.writer is not None
-    rows = res.writer.stats.total_rows
-    write_s = res.writer.stats.seconds
     with psycopg.connect(url) as conn:
         plain_s = plain_copy_seconds(conn, res)
-    md = res.market_data
-    assert md is not None
-    print(f"run {res.run_id}: {len(md.instruments)} instruments x {len(md.dates) - md.start_index} sessions "
-          f"({args.start} .. {end}), {res.metrics.get('rebalances')} rebalances")
-    print(f"(a) simulation loop, no database: {loop_s * 1000:,.1f} ms for {res.instrument_days:,} instrument-days "
-          f"= {ids / 1e6:,.1f} M instrument-days/s  (target >= 5 M)")
-    print(f"(b) rows written: {rows:,} in {write_s:.2f} s = {rows / write_s:,.0f} rows/s (encode {res.writer.stats.encode_seconds:.2f} s); "
-          f"plain binary COPY of the same rows: {plain_s:.2f} s = {rows / plain_s:,.0f} rows/s; "
-          f"ratio {plain_s / write_s:.2f}  (target >= 0.7)")
-    for table, n in sorted(res.rows.items(), key=lambda kv: -kv[1]):
-        print(f"      {table:<32} {n:>9,}")
-    print(f"(c) end to end: {wall:.1f} s  (target < 60 s); peak memory of this process {peak_mb:,.0f} MiB")
-    print("    phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in res.timings.items()))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return BenchReport(run=res, start=start, end=end, wall_seconds=wall, peak_mib=peak_mib, loop_seconds=loop_s,
+                       instrument_days_per_second=ids, write_seconds=res.writer.stats.seconds, plain_copy_seconds=plain_s)

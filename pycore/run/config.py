@@ -15,17 +15,12 @@ queues anything. A unit test fails when the checked-in SQL and the models differ
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
-import sys
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
-
-from pycore import project_root
 
 
 class _Frozen(BaseModel):
@@ -258,29 +253,3 @@ DEFAULT_PORTFOLIO_ID = "MAIN"
 DEFAULT_STRATEGIES: dict[str, dict[str, Any]] = {
     "US_CORE_LONG_EQ": StrategyConfig(strategy_id="US_CORE_LONG_EQ", portfolio_id=DEFAULT_PORTFOLIO_ID).model_dump(mode="json"),
 }
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pycore.config", description="Strategy config schema tools.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    cmd = sub.add_parser("schema-sql", help=f"print the sqitch change {SCHEMA_SQL_FILE} generated from the models")
-    mode = cmd.add_mutually_exclusive_group()
-    mode.add_argument("--write", action="store_true", help=f"write it to {SCHEMA_SQL_FILE}")
-    mode.add_argument("--check", action="store_true", help=f"exit 1 when {SCHEMA_SQL_FILE} differs from the models")
-    args = parser.parse_args(argv)
-    text = strategy_config_schema_sql()
-    target = project_root() / SCHEMA_SQL_FILE
-    if args.write:
-        target.write_text(text)
-        print(f"wrote {SCHEMA_SQL_FILE}")
-    elif args.check:
-        if not target.is_file() or target.read_text() != text:
-            print(f"{SCHEMA_SQL_FILE} differs from pycore.config; run python -m pycore.config schema-sql --write", file=sys.stderr)
-            return 1
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -23,6 +23,28 @@ class ReportError(ValueError):
     """The run cannot be reported (unknown, or without an equity curve)."""
 
 
+def format_metrics(metrics: dict[str, Any]) -> str:
+    """The metrics of a run as the commands print them: one aligned line per figure."""
+    pct = {"cumulative_return", "annualized_return", "annualized_volatility", "max_drawdown", "hit_rate"}
+    lines = []
+    for key in ("cumulative_return", "annualized_return", "annualized_volatility", "sharpe_ratio", "sortino_ratio",
+                "max_drawdown", "calmar_ratio", "annual_turnover", "trade_count", "hit_rate", "final_equity", "days",
+                "rebalances"):
+        v = metrics.get(key)
+        if v is None:
+            s = "-"
+        elif key in pct:
+            s = f"{v * 100:,.2f}%"
+        elif isinstance(v, int):
+            s = f"{v:,}"
+        elif key == "final_equity":
+            s = f"{v:,.2f}"
+        else:
+            s = f"{v:,.3f}"
+        lines.append(f"  {key:<20} {s:>16}")
+    return "\n".join(lines)
+
+
 def _pct(x: float | None, digits: int = 2) -> str:
     return "–" if x is None else f"{x * 100:,.{digits}f}%"
 

@@ -1,9 +1,4 @@
-"""Run backtests: ``python -m pycore.backtest run|list|show``, and ``run_sleeve_backtest``.
-
-    python -m pycore.backtest run US_CORE_LONG_EQ 2023-01-01 2024-01-01 US_EQ [--config FILE] [--portfolio-id ID] [--sleeve-id ID]
-    python -m pycore.backtest list
-    python -m pycore.backtest show RUN_ID
-    python -m pycore.backtest report RUN_ID [--out FILE]
+"""The run service: one backtest from a validated request to stored rows.
 
 A run validates everything first (dates, market, strategy config) and writes
 nothing when the input is bad. It then registers the run (in portfolio ``MAIN``
@@ -12,19 +7,18 @@ runs the SQL engines,
 simulates the days in chunks with the compiled core, COPYs each chunk's rows and
 commits (so a watcher sees rows arrive), and finally stores the metrics. A run
 that fails has its rows removed and is marked FAILED with the error.
+
+The commands are ``python -m pycore.backtest run|list|show|report`` (:mod:`pycore.cli.backtest`).
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
-import sys
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -32,11 +26,10 @@ import psycopg
 from psycopg.types.json import Jsonb
 from pydantic import ValidationError
 
-from pycore.run.config import DEFAULT_PORTFOLIO_ID, BacktestRequest, ConfigError, StrategyConfig, config_json, describe, parse_config
-from pycore.dev.cluster import DevDbError, writer_url
-from pycore.data.marketdata import MarketData, MarketDataError, load_market_data
+from pycore.data.marketdata import MarketData, load_market_data
+from pycore.db import writer_url
+from pycore.run.config import DEFAULT_PORTFOLIO_ID, BacktestRequest, StrategyConfig, config_json, describe, parse_config
 from pycore.run.metrics import compute_metrics
-from pycore.run.report import ReportError, write_report
 from pycore.run.strategies import make_strategy
 from pycore.run.writer import RunContext, RunWriter, purge_run
 from pycore_ext.broker import BacktestBroker, RunBuffers
@@ -238,148 +231,45 @@ def _simulate(conn: psycopg.Connection[Any], req: BacktestRequest, cfg: Strategy
                      instrument_days=md.instrument_days, writer=writer, market_data=md, strategy=strategy)
 
 
-def run_sleeve_backtest(strategy_id: str, start_date: dt.date | str, end_date: dt.date | str, market_ids: list[str] | str,
-                        config_overrides: dict[str, Any] | None = None, portfolio_id: str | None = None,
-                        sleeve_id: str | None = None) -> uuid.UUID:
-    """The seed's entry point: run a sleeve backtest and return its run id (booked into portfolio MAIN by default)."""
+def build_request(strategy_id: str, start_date: dt.date | str, end_date: dt.date | str, market_ids: list[str] | tuple[str, ...] | str,
+                  *, portfolio_id: str | None = None, sleeve_id: str | None = None,
+                  config_overrides: dict[str, Any] | None = None) -> BacktestRequest:
+    """A validated request from loose values (the CLI's, the Python API's, a job's parameters); BacktestError naming
+    every bad field otherwise."""
     if isinstance(market_ids, str):
         market_ids = [market_ids]
     try:
-        req = BacktestRequest(strategy_id=strategy_id, start_date=start_date, end_date=end_date,  # type: ignore[arg-type]
-                              market_ids=tuple(market_ids), portfolio_id=portfolio_id, sleeve_id=sleeve_id,
-                              config_overrides=config_overrides or {})
+        return BacktestRequest(strategy_id=strategy_id, start_date=start_date, end_date=end_date,  # type: ignore[arg-type]
+                               market_ids=tuple(market_ids), portfolio_id=portfolio_id, sleeve_id=sleeve_id,
+                               config_overrides=config_overrides or {})
     except ValidationError as exc:
         raise BacktestError(describe(exc)) from None
-    return run_backtest(req).run_id
 
 
-# ---------------------------------------------------------------- CLI
-def _progress_bar(stream: Any) -> ProgressFn:
-    start = time.perf_counter()
+@dataclass(frozen=True)
+class RunSummary:
+    """A stored run as the commands list and show it."""
 
-    def show(frac: float, day: dt.date, days: int) -> None:
-        width = 30
-        filled = int(round(frac * width))
-        stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {frac * 100:5.1f}%  {day}  {days} days  {time.perf_counter() - start:5.1f}s")
-        if frac >= 1:
-            stream.write("\n")
-        stream.flush()
-
-    return show
+    run_id: uuid.UUID
+    strategy_id: str
+    start_date: dt.date
+    end_date: dt.date
+    status: str
+    error: str | None
+    metrics: dict[str, Any]
 
 
-def format_metrics(metrics: dict[str, Any]) -> str:
-    pct = {"cumulative_return", "annualized_return", "annualized_volatility", "max_drawdown", "hit_rate"}
-    lines = []
-    for key in ("cumulative_return", "annualized_return", "annualized_volatility", "sharpe_ratio", "sortino_ratio",
-                "max_drawdown", "calmar_ratio", "annual_turnover", "trade_count", "hit_rate", "final_equity", "days",
-                "rebalances"):
-        v = metrics.get(key)
-        if v is None:
-            s = "-"
-        elif key in pct:
-            s = f"{v * 100:,.2f}%"
-        elif isinstance(v, int):
-            s = f"{v:,}"
-        elif key == "final_equity":
-            s = f"{v:,.2f}"
-        else:
-            s = f"{v:,.3f}"
-        lines.append(f"  {key:<20} {s:>16}")
-    return "\n".join(lines)
+_SUMMARY = ("select run_id, strategy_id, start_date, end_date, status, error, coalesce(metrics_json, '{}') "
+            "from runtime.backtest_runs")
 
 
-def _parse_date(s: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(s)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{s!r} is not a date (YYYY-MM-DD)") from None
+def list_runs(conn: psycopg.Connection[Any]) -> list[RunSummary]:
+    """Every stored run, newest first."""
+    return [RunSummary(*row) for row in conn.execute(_SUMMARY + " order by created_at desc")]
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one readable line, exit 2
-        self.exit(2, f"error: {message}\n")
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = _Parser(prog="python -m pycore.backtest", description="Run and inspect backtests.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    run = sub.add_parser("run", help="run a backtest")
-    run.add_argument("strategy")
-    run.add_argument("start", type=_parse_date)
-    run.add_argument("end", type=_parse_date)
-    run.add_argument("market", nargs="+")
-    run.add_argument("--config", type=Path, help="JSON file of config overrides")
-    run.add_argument("--portfolio-id", help="portfolio (book) to trade (default: MAIN)")
-    run.add_argument("--sleeve-id", help="strategy sleeve of the portfolio the run books (default: the strategy id)")
-    run.add_argument("--quiet", action="store_true", help="no progress bar")
-    sub.add_parser("list", help="list runs")
-    show = sub.add_parser("show", help="show one run")
-    show.add_argument("run_id")
-    report = sub.add_parser("report", help="write the analyst tear sheet of a run (HTML)")
-    report.add_argument("run_id")
-    report.add_argument("--out", type=Path, help="output file (default: tearsheet-RUN_ID.html)")
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "run":
-            overrides: dict[str, Any] = {}
-            if args.config:
-                try:
-                    overrides = json.loads(args.config.read_text())
-                except (OSError, json.JSONDecodeError) as exc:
-                    raise BacktestError(f"--config {args.config}: {exc}") from None
-                if not isinstance(overrides, dict):
-                    raise BacktestError(f"--config {args.config}: must hold a JSON object")
-            try:
-                req = BacktestRequest(strategy_id=args.strategy, start_date=args.start, end_date=args.end,
-                                      market_ids=tuple(args.market), portfolio_id=args.portfolio_id,
-                                      sleeve_id=args.sleeve_id, config_overrides=overrides)
-            except ValidationError as exc:
-                raise BacktestError(describe(exc)) from None
-            res = run_backtest(req, progress=None if args.quiet else _progress_bar(sys.stderr))
-            print(f"run_id: {res.run_id}")
-            print(format_metrics(res.metrics))
-            return 0
-        with psycopg.connect(writer_url()) as conn:
-            if args.command == "list":
-                rows = conn.execute(
-                    "select run_id, strategy_id, start_date, end_date, status, (metrics_json->>'cagr')::float8, "
-                    "(metrics_json->>'sharpe_ratio')::float8, created_at from runtime.backtest_runs order by created_at desc"
-                ).fetchall()
-                print(f"{'run_id':<36}  {'strategy':<18} {'start':<10} {'end':<10} {'status':<9} {'CAGR':>8} {'Sharpe':>7}")
-                for r in rows:
-                    cagr = f"{r[5] * 100:.2f}%" if r[5] is not None else "-"
-                    sharpe = f"{r[6]:.2f}" if r[6] is not None else "-"
-                    print(f"{r[0]!s:<36}  {r[1]:<18} {r[2]!s:<10} {r[3]!s:<10} {r[4]:<9} {cagr:>8} {sharpe:>7}")
-                return 0
-            try:
-                run_uuid = uuid.UUID(args.run_id)
-            except ValueError:
-                raise BacktestError(f"{args.run_id!r} is not a run id (a UUID)") from None
-            if args.command == "report":
-                out = args.out or Path(f"tearsheet-{run_uuid}.html")
-                write_report(conn, run_uuid, out)
-                print(f"tear sheet: {out.resolve()}")
-                return 0
-            row = conn.execute(
-                "select strategy_id, start_date, end_date, status, error, metrics_json, config_json "
-                "from runtime.backtest_runs where run_id = %s", (run_uuid,)
-            ).fetchone()
-            if row is None:
-                raise BacktestError(f"no run {run_uuid}")
-            print(f"run_id: {run_uuid}\nstrategy: {row[0]}  {row[1]} .. {row[2]}  status: {row[3]}")
-            if row[4]:
-                print(f"error: {row[4]}")
-            print(format_metrics(row[5] or {}))
-            return 0
-    except (BacktestError, ConfigError, MarketDataError, DevDbError, ReportError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except psycopg.Error as exc:
-        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"error: {msg}", file=sys.stderr)
-        return 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+def get_run(conn: psycopg.Connection[Any], run_id: uuid.UUID) -> RunSummary:
+    row = conn.execute(_SUMMARY + " where run_id = %s", (run_id,)).fetchone()
+    if row is None:
+        raise BacktestError(f"no run {run_id}")
+    return RunSummary(*row)

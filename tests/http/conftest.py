@@ -22,7 +22,7 @@ import psycopg
 import pytest
 import requests
 
-from pycore.dev.cluster import with_user
+from pycore.db import with_user
 from pycore.gateway.app import make_token
 from tests.conftest import _free_port
 

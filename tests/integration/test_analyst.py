@@ -10,9 +10,9 @@ from typing import Any
 import psycopg
 import pytest
 
-from pycore.run.service import run_backtest
+from pycore.db import with_user
 from pycore.run.config import BacktestRequest
-from pycore.dev.cluster import with_user
+from pycore.run.service import run_backtest
 from tests.integration.test_backtest import writer_of
 
 # The seed's "Testing the Flow", Step 2, character for character.

@@ -17,10 +17,10 @@ import numpy as np
 import psycopg
 import pytest
 
-from pycore.run.service import BacktestError, run_backtest
-from pycore.run.config import DEFAULT_STRATEGIES, BacktestRequest, ConfigError, StrategyConfig
-from pycore.dev.cluster import with_user
 from pycore.data.marketdata import MarketDataError
+from pycore.db import with_user
+from pycore.run.config import DEFAULT_STRATEGIES, BacktestRequest, ConfigError, StrategyConfig
+from pycore.run.service import BacktestError, run_backtest
 from pycore.run.strategies import make_strategy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -296,7 +296,7 @@ def test_cli_run_list_show(seed_run: Any, loaded_db: str) -> None:
 
 
 def test_python_api_returns_the_run_id(loaded_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pycore.run.service import run_sleeve_backtest
+    from pycore.backtest import run_sleeve_backtest
 
     monkeypatch.setenv("PYCORE_DATABASE_URL", writer_of(loaded_db))
     run_id = run_sleeve_backtest("US_CORE_LONG_EQ", "2023-01-01", "2023-03-01", ["US_EQ"])

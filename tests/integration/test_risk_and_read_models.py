@@ -11,8 +11,8 @@ import numpy as np
 import psycopg
 import pytest
 
-from pycore.run.service import run_backtest
 from pycore.run.config import BacktestRequest
+from pycore.run.service import run_backtest
 from tests.integration.test_backtest import writer_of
 
 SEED = BacktestRequest(strategy_id="US_CORE_LONG_EQ", start_date=dt.date(2023, 1, 1), end_date=dt.date(2024, 1, 1),
