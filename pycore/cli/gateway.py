@@ -10,7 +10,8 @@ from aiohttp import web
 from pycore.cli.errors import Parser, fail
 from pycore.db import authenticator_url
 from pycore.dev.cluster import DevDbError, ensure_running
-from pycore.gateway.app import Gateway, jwt_secret, make_app, make_token
+from pycore.gateway.app import Gateway, make_app
+from pycore.gateway.auth import jwt_secret, make_token
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -39,7 +39,7 @@ from pycore.dev.cluster import DevDbError, ensure_running, stop_cluster
 from pycore.dev.deploy import deploy
 from pycore.dev.proxy import default_prefix, proxy_port
 from pycore.dev.proxy import reload as reload_proxy
-from pycore.gateway.app import make_token
+from pycore.gateway.auth import make_token
 from pycore.jobs.campaign import DEFAULT_PERIODS, DEFAULT_VARIANTS, Cell, cells, run_campaign
 from pycore.run.config import DEFAULT_PORTFOLIO_ID, BacktestRequest
 from pycore.run.report import format_metrics

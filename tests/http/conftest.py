@@ -23,7 +23,7 @@ import pytest
 import requests
 
 from pycore.db import with_user
-from pycore.gateway.app import make_token
+from pycore.gateway.auth import make_token
 from tests.conftest import _free_port
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -36,7 +36,7 @@ import pytest
 
 from pycore import db
 from pycore.dev import cluster as devdb
-from pycore.gateway.app import make_token
+from pycore.gateway.auth import make_token
 
 ROOT = Path(__file__).resolve().parents[2]
 
