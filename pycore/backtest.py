@@ -14,7 +14,7 @@ from typing import Any
 from pycore.cli.backtest import main
 from pycore.db import writer_url
 from pycore.dev.cluster import ensure_running
-from pycore.run.service import BacktestError, build_request, run_backtest
+from pycore.run.service import BacktestError, RunOptions, build_request, run_backtest
 
 __all__ = ["BacktestError", "main", "run_backtest", "run_sleeve_backtest"]
 
@@ -25,7 +25,7 @@ def run_sleeve_backtest(strategy_id: str, start_date: dt.date | str, end_date: d
     """Run a sleeve backtest and return its run id (booked into portfolio MAIN unless a portfolio is named)."""
     req = build_request(strategy_id, start_date, end_date, market_ids, portfolio_id=portfolio_id, sleeve_id=sleeve_id,
                         config_overrides=config_overrides)
-    return run_backtest(req, url=ensure_running(writer_url())).run_id
+    return run_backtest(req, RunOptions(url=ensure_running(writer_url()))).run_id
 
 
 if __name__ == "__main__":

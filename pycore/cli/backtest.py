@@ -28,7 +28,7 @@ from pycore.db import writer_url
 from pycore.dev.cluster import DevDbError, ensure_running
 from pycore.run.config import ConfigError
 from pycore.run.report import ReportError, format_metrics, write_report
-from pycore.run.service import BacktestError, ProgressFn, build_request, get_run, list_runs, run_backtest
+from pycore.run.service import BacktestError, ProgressFn, RunOptions, build_request, get_run, list_runs, run_backtest
 
 
 def progress_bar(stream: TextIO) -> ProgressFn:
@@ -99,8 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             req = build_request(args.strategy, args.start, args.end, args.market, portfolio_id=args.portfolio_id,
                                 sleeve_id=args.sleeve_id, config_overrides=_overrides(args.config))
-            res = run_backtest(req, url=ensure_running(writer_url()),
-                               progress=None if args.quiet else progress_bar(sys.stderr))
+            res = run_backtest(req, RunOptions(url=ensure_running(writer_url()),
+                                               progress=None if args.quiet else progress_bar(sys.stderr)))
             print(f"run_id: {res.run_id}")
             print(format_metrics(res.metrics))
             return 0

@@ -43,7 +43,7 @@ from pycore.gateway.auth import make_token
 from pycore.jobs.campaign import DEFAULT_PERIODS, DEFAULT_VARIANTS, Cell, cells, run_campaign
 from pycore.run.config import DEFAULT_PORTFOLIO_ID, BacktestRequest
 from pycore.run.report import format_metrics
-from pycore.run.service import run_backtest
+from pycore.run.service import RunOptions, run_backtest
 
 # The seed's example backtest, booked into the seed's portfolio MAIN (what its Step 2 SQL and Step 3 URLs read).
 SEED_EXAMPLE = BacktestRequest(strategy_id="US_CORE_LONG_EQ", start_date=dt.date(2023, 1, 1), end_date=dt.date(2024, 1, 1),
@@ -302,7 +302,7 @@ def up(campaign: str = "full") -> int:
         ", ".join(f"{fn} {n:,} rows in {sec:.1f} s" for fn, (n, sec) in engines.items()) or "up to date"))
     print_summary(url)
     print("\nBacktest: US_CORE_LONG_EQ 2023-01-01 .. 2024-01-01 on US_EQ (the seed's example)")
-    res = run_backtest(SEED_EXAMPLE, url=writer_url())
+    res = run_backtest(SEED_EXAMPLE, RunOptions(url=writer_url()))
     print(f"  run_id: {res.run_id}")
     print(format_metrics(res.metrics))
     print(f"  rows written: {sum(res.rows.values()):,} in {res.timings['total']:.1f} s")

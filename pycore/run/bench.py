@@ -25,12 +25,10 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from pycore.run.config import BacktestRequest, config_json
-from pycore.run.service import RunResult, rebalance_mask, run_backtest
-from pycore.run.writer import RunContext, table_specs
-from pycore_ext.broker import BacktestBroker, RunBuffers
-from pycore_ext.runner import BacktestRunner
-from pycore_ext.simulator import MarketSimulator
+from pycore.run.config import BacktestRequest
+from pycore.run.service import RunOptions, RunResult, run_backtest
+from pycore.run.simulation import build_simulation
+from pycore.run.writer import RowContext, table_specs
 
 
 def _last_date(conn: psycopg.Connection[Any]) -> dt.date:
@@ -41,20 +39,11 @@ def _last_date(conn: psycopg.Connection[Any]) -> dt.date:
 
 def loop_speed(res: RunResult, repeats: int = 5) -> tuple[float, float]:
     """Best seconds of the pure simulation loop, and instrument-days per second."""
-    md = res.market_data
-    assert md is not None
+    md, cfg = res.market_data, res.config
+    assert md is not None and cfg is not None
     best = float("inf")
     for _ in range(repeats):
-        tm = md.time_machine()
-        strat = res.strategy
-        ex = strat.cfg.execution
-        sim = MarketSimulator(tm, initial_cash=strat.cfg.initial_capital, price_model=ex.price_model,
-                              commission_type=ex.commission.type, commission_rate=ex.commission.rate,
-                              commission_min=ex.commission.minimum, slippage_bps=ex.slippage_bps,
-                              impact_bps=ex.impact_bps, volume_cap=ex.volume_cap, min_trade_value=ex.min_trade_value)
-        buf = RunBuffers(1)
-        runner = BacktestRunner(tm, sim, BacktestBroker(sim, buf), buf, strat, rebalance_mask(md, strat.cfg),
-                                config_json(strat.cfg))
+        runner = build_simulation(md, cfg, res.strategy, 1).runner
         t0 = time.perf_counter()
         runner.run()
         best = min(best, time.perf_counter() - t0)
@@ -64,7 +53,7 @@ def loop_speed(res: RunResult, repeats: int = 5) -> tuple[float, float]:
 def plain_copy_seconds(conn: psycopg.Connection[Any], res: RunResult) -> float:
     """COPY the identical payloads into the same tables (rows of the run removed first, untimed); rolled back."""
     assert res.writer is not None
-    specs = table_specs(RunContext(res.run_id, 0, "", "", "", []))
+    specs = table_specs(RowContext(res.run_id, 0, "", "", "", []))
     total = 0.0
     with conn.transaction(force_rollback=True):
         for table in ("runtime.backtest_trades", "runtime.executed_actions", "runtime.fills", "runtime.orders",
@@ -123,7 +112,7 @@ def measure(url: str, start: dt.date = dt.date(2005, 1, 3), end: dt.date | None 
     req = BacktestRequest(strategy_id="US_CORE_LONG_EQ", start_date=start, end_date=end, market_ids=("US_EQ",),
                           portfolio_id="BENCH")
     t0 = time.perf_counter()
-    res = run_backtest(req, url=url, keep_payloads=True)
+    res = run_backtest(req, RunOptions(url=url, keep_payloads=True))
     wall = time.perf_counter() - t0
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     loop_s, ids = loop_speed(res)

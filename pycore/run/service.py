@@ -3,12 +3,15 @@
 A run validates everything first (dates, market, strategy config) and writes
 nothing when the input is bad. It then registers the run (in portfolio ``MAIN``
 unless the request names another; as the strategy's sleeve unless it names one),
-runs the SQL engines,
+runs the SQL engines and hands their rows to the strategy,
 simulates the days in chunks with the compiled core, COPYs each chunk's rows and
 commits (so a watcher sees rows arrive), and finally stores the metrics. A run
 that fails has its rows removed and is marked FAILED with the error.
 
-The commands are ``python -m pycore.backtest run|list|show|report`` (:mod:`pycore.cli.backtest`).
+The caller says how to run in a :class:`RunOptions` (the writer's URL, progress
+callbacks, the chunk size, ...); once registered, a run is one :class:`RunContext`
+that the simulation and the storage read. The commands are ``python -m pycore.backtest
+run|list|show|report`` (:mod:`pycore.cli.backtest`).
 """
 
 from __future__ import annotations
@@ -30,18 +33,63 @@ from pycore.data.marketdata import MarketData, load_market_data
 from pycore.db import writer_url
 from pycore.run.config import DEFAULT_PORTFOLIO_ID, BacktestRequest, StrategyConfig, config_json, describe, parse_config
 from pycore.run.metrics import compute_metrics
-from pycore.run.strategies import make_strategy
-from pycore.run.writer import RunContext, RunWriter, purge_run
-from pycore_ext.broker import BacktestBroker, RunBuffers
+from pycore.run.simulation import build_simulation, rebalance_mask
+from pycore.run.strategies import StrategyInputs, make_strategy
+from pycore.run.writer import RowContext, RunWriter, purge_run
 from pycore_ext.copybuf import pg_to_date
-from pycore_ext.runner import BacktestRunner
-from pycore_ext.simulator import MarketSimulator
 
 ProgressFn = Callable[[float, dt.date, int], None]
+"""progress(fraction of the run done, simulated date reached, simulated days done)"""
+
+StrategyFactory = Callable[[StrategyConfig, uuid.UUID, list[dt.date], dict[str, str], StrategyInputs], Any]
+"""factory(config, run id, decision dates, sector by instrument, engine inputs) -> the strategy the runner calls"""
 
 
 class BacktestError(ValueError):
     """The request cannot be run; nothing was written."""
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run a request: where to write, whom to tell, how to cut the day loop."""
+
+    url: str | None = None
+    """the writer's connection (role pycore_writer); None: :func:`pycore.db.writer_url`"""
+    progress: ProgressFn | None = None
+    """called after each phase and each chunk of simulated days"""
+    on_run_started: Callable[[uuid.UUID], None] | None = None
+    """called with the run id once the run is registered"""
+    chunk_days: int = 252
+    """simulated days between two commits of rows"""
+    strategy_factory: StrategyFactory = make_strategy
+    """builds the strategy from its inputs"""
+    keep_payloads: bool = False
+    """keep the COPY payloads in the writer (the benchmark replays them)"""
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """A registered run: the request, its validated config, the options, its market data and its identity."""
+
+    request: BacktestRequest
+    config: StrategyConfig
+    options: RunOptions
+    market: MarketData
+    run_id: uuid.UUID
+    run_seq: int
+    portfolio_id: str
+    sleeve_id: str
+
+    def progress(self, frac: float, day: dt.date, days: int) -> None:
+        if self.options.progress is not None:
+            self.options.progress(frac, day, days)
+
+    def rows(self) -> RowContext:
+        """What every row the run writes carries."""
+        md, cfg = self.market, self.config
+        return RowContext(run_id=self.run_id, run_seq=self.run_seq, strategy_id=cfg.strategy_id,
+                          portfolio_id=self.portfolio_id, market_id=cfg.market_id, instruments=md.instruments,
+                          sleeve_id=self.sleeve_id, config_json=config_json(cfg), sectors=md.sectors)
 
 
 @dataclass
@@ -54,6 +102,7 @@ class RunResult:
     writer: RunWriter | None = None
     market_data: MarketData | None = None
     strategy: Any = None
+    config: StrategyConfig | None = None
 
 
 def load_strategy_config(conn: psycopg.Connection[Any], strategy_id: str, overrides: dict[str, Any] | None) -> StrategyConfig:
@@ -68,26 +117,47 @@ def load_strategy_config(conn: psycopg.Connection[Any], strategy_id: str, overri
     return parse_config(data, overrides)
 
 
-def rebalance_mask(md: MarketData, cfg: StrategyConfig) -> np.ndarray:
-    T = len(md.dates)
-    mask = np.zeros(T, dtype=np.uint8)
-    t0 = md.start_index
-    if cfg.portfolio.rebalance == "EVERY_N_DAYS":
-        mask[t0 :: cfg.portfolio.rebalance_every_n_days] = 1
-    else:
-        mask[t0] = 1
-        months = [(d.year, d.month) for d in (pg_to_date(int(x)) for x in md.dates)]
-        for t in range(t0 + 1, T):
-            if months[t] != months[t - 1]:
-                mask[t] = 1
-    return mask
-
-
 def validate_request(req: BacktestRequest) -> None:
     if len(set(req.market_ids)) != len(req.market_ids):
         raise BacktestError("market ids repeat")
     if len(req.market_ids) != 1:
         raise BacktestError("a sleeve backtest trades one market; give exactly one market id")
+
+
+def fetch_strategy_inputs(conn: psycopg.Connection[Any], run_id: uuid.UUID, cfg: StrategyConfig,
+                          decision_dates: list[dt.date]) -> StrategyInputs:
+    """Run the SQL engines of the strategy for every decision date (``core.run_assessment`` and ``core.run_universe``
+    write the run's ``instrument_scores`` and ``universe_members``) and read what the strategy needs from them."""
+    conn.execute(
+        "select core.run_assessment(%s, %s, %s, %s::date[], %s)",
+        (run_id, cfg.strategy_id, cfg.market_id, decision_dates, Jsonb(cfg.assessment.model_dump())),
+    )
+    conn.execute(
+        "select core.run_universe(%s, %s, %s, %s::date[], %s)",
+        (run_id, cfg.strategy_id, cfg.market_id, decision_dates, Jsonb(cfg.universe.model_dump())),
+    )
+    # two plain scans joined in Python: fresh rows have no statistics yet, and the
+    # planner's guess for a join of them can be a very slow nested loop
+    universe = frozenset(
+        (day, name)
+        for day, name in conn.execute(
+            "select as_of_date, entity_id from runtime.universe_members where run_id = %s and included", (run_id,)
+        )
+    )
+    scores = [
+        (day, name, score, vol)
+        for day, name, score, vol in conn.execute(
+            "select as_of_date, instrument_id, score, (alpha_components ->> 'volatility')::float8 "
+            "from runtime.instrument_scores where run_id = %s order by as_of_date, instrument_id",
+            (run_id,),
+        )
+    ]
+    regimes: dict[dt.date, str] = {}
+    if cfg.portfolio.regime_scaling:
+        regimes = dict(
+            conn.execute("select d, core.regime_as_of(d) from unnest(%s::date[]) d", (decision_dates,)).fetchall()
+        )
+    return StrategyInputs(scores=scores, universe=universe, regimes=regimes)
 
 
 # Progress of a run as the fraction a watcher sees: market data loaded, engines
@@ -96,21 +166,12 @@ def validate_request(req: BacktestRequest) -> None:
 PHASE_LOADED, PHASE_ENGINES, PHASE_SIMULATED, PHASE_REPORTED = 0.05, 0.25, 0.85, 0.97
 
 
-def run_backtest(
-    req: BacktestRequest,
-    *,
-    url: str | None = None,
-    progress: ProgressFn | None = None,
-    chunk_days: int = 252,
-    strategy_factory: Callable[..., Any] | None = None,
-    keep_payloads: bool = False,
-    on_run_started: Callable[[uuid.UUID], None] | None = None,
-) -> RunResult:
+def run_backtest(req: BacktestRequest, options: RunOptions = RunOptions()) -> RunResult:
     """Run a backtest end to end; returns its id, metrics and row counts."""
     validate_request(req)
     timings: dict[str, float] = {}
     t_start = time.perf_counter()
-    with psycopg.connect(url or writer_url()) as conn:
+    with psycopg.connect(options.url or writer_url()) as conn:
         cfg = load_strategy_config(conn, req.strategy_id, req.config_overrides)
         if cfg.market_id != req.market_ids[0]:
             cfg = parse_config(cfg.model_dump(mode="json"), {"market_id": req.market_ids[0]})
@@ -121,8 +182,8 @@ def run_backtest(
         md = load_market_data(conn, cfg.market_id, req.start_date, req.end_date, lookback_days=lookback)
         timings["load_market_data"] = time.perf_counter() - t
         conn.commit()
-        if progress is not None:
-            progress(PHASE_LOADED, req.start_date, 0)
+        if options.progress is not None:
+            options.progress(PHASE_LOADED, req.start_date, 0)
         run_row = conn.execute(
             "insert into runtime.backtest_runs (strategy_id, config_json, start_date, end_date, universe_id, mode, "
             "portfolio_id, sleeve_id, market_ids, status, started_at) "
@@ -133,11 +194,12 @@ def run_backtest(
         assert run_row is not None
         run_id, run_seq = run_row
         conn.commit()
+        ctx = RunContext(request=req, config=cfg, options=options, market=md, run_id=run_id, run_seq=run_seq,
+                         portfolio_id=portfolio_id, sleeve_id=sleeve_id)
         try:
-            if on_run_started is not None:
-                on_run_started(run_id)
-            result = _simulate(conn, req, cfg, md, run_id, run_seq, portfolio_id, sleeve_id, progress, chunk_days,
-                               strategy_factory, timings, keep_payloads)
+            if options.on_run_started is not None:
+                options.on_run_started(run_id)
+            result = _simulate(conn, ctx, timings)
         except BaseException as exc:
             conn.rollback()
             purge_run(conn, run_id)
@@ -151,52 +213,36 @@ def run_backtest(
     return result
 
 
-def _simulate(conn: psycopg.Connection[Any], req: BacktestRequest, cfg: StrategyConfig, md: MarketData,
-              run_id: uuid.UUID, run_seq: int, portfolio_id: str, sleeve_id: str, progress: ProgressFn | None, chunk_days: int,
-              strategy_factory: Callable[..., Any] | None, timings: dict[str, float], keep_payloads: bool) -> RunResult:
+def _simulate(conn: psycopg.Connection[Any], ctx: RunContext, timings: dict[str, float]) -> RunResult:
+    cfg, md, run_id = ctx.config, ctx.market, ctx.run_id
     mask = rebalance_mask(md, cfg)
     decision_dates = [pg_to_date(int(md.dates[t])) for t in np.flatnonzero(mask)]
     t = time.perf_counter()
-    sectors = dict(zip(md.instruments, md.sectors))
-    factory = strategy_factory or make_strategy
-    strategy = factory(conn, run_id, cfg, decision_dates, sectors)
+    inputs = fetch_strategy_inputs(conn, run_id, cfg, decision_dates)
+    strategy = ctx.options.strategy_factory(cfg, run_id, decision_dates, dict(zip(md.instruments, md.sectors)), inputs)
     conn.commit()
     timings["engines"] = time.perf_counter() - t
-    tm = md.time_machine()
-    if progress is not None:
-        progress(PHASE_ENGINES, tm.date_at(tm.t0), 0)
-    ex = cfg.execution
-    sim = MarketSimulator(
-        tm, initial_cash=cfg.initial_capital, price_model=ex.price_model, commission_type=ex.commission.type,
-        commission_rate=ex.commission.rate, commission_min=ex.commission.minimum, slippage_bps=ex.slippage_bps,
-        impact_bps=ex.impact_bps, volume_cap=ex.volume_cap, min_trade_value=ex.min_trade_value,
-    )
-    buf = RunBuffers(run_seq)
-    broker = BacktestBroker(sim, buf)
-    snapshot = config_json(cfg)
-    runner = BacktestRunner(tm, sim, broker, buf, strategy, mask, snapshot)
-    ctx = RunContext(run_id=run_id, run_seq=run_seq, strategy_id=cfg.strategy_id, portfolio_id=portfolio_id,
-                     market_id=cfg.market_id, instruments=md.instruments, sleeve_id=sleeve_id, config_json=snapshot,
-                     sectors=md.sectors)
-    writer = RunWriter(ctx, keep_payloads=keep_payloads)
+    simulation = build_simulation(md, cfg, strategy, ctx.run_seq, mask)
+    tm, buf, runner = simulation.tm, simulation.buffers, simulation.runner
+    ctx.progress(PHASE_ENGINES, tm.date_at(tm.t0), 0)
+    writer = RunWriter(ctx.rows(), keep_payloads=ctx.options.keep_payloads)
     sim_seconds = 0.0
     equity_rows: list[tuple[float, float]] = []
     total_days = tm.T - tm.t0
     while not runner.done:
         ts = time.perf_counter()
-        runner.run(min(tm.T, runner.next_day + chunk_days))
+        runner.run(min(tm.T, runner.next_day + ctx.options.chunk_days))
         sim_seconds += time.perf_counter() - ts
         eq = buf.equity
-        equity_rows += list(zip(eq.column("daily_return").tolist(), eq.column("equity").tolist()))
+        equity_rows += list(zip(np.asarray(eq.column("daily_return")).tolist(), np.asarray(eq.column("equity")).tolist()))
         writer.drain(conn, buf)
         conn.execute(
             "update runtime.backtest_runs set metrics_json = %s where run_id = %s",
             (Jsonb({"progress": (runner.next_day - tm.t0) / total_days}), run_id),
         )
         conn.commit()
-        if progress is not None:
-            frac = (runner.next_day - tm.t0) / total_days
-            progress(PHASE_ENGINES + (PHASE_SIMULATED - PHASE_ENGINES) * frac, tm.date_at(runner.next_day - 1),
+        frac = (runner.next_day - tm.t0) / total_days
+        ctx.progress(PHASE_ENGINES + (PHASE_SIMULATED - PHASE_ENGINES) * frac, tm.date_at(runner.next_day - 1),
                      runner.next_day - tm.t0)
     timings["simulate"] = sim_seconds
     timings["write"] = writer.stats.seconds
@@ -205,8 +251,7 @@ def _simulate(conn: psycopg.Connection[Any], req: BacktestRequest, cfg: Strategy
     conn.execute("select core.run_decision_outcomes(%s, %s)", (run_id, [5, 21, 63]))
     conn.commit()
     timings["risk_and_outcomes"] = time.perf_counter() - t
-    if progress is not None:
-        progress(PHASE_REPORTED, tm.date_at(tm.T - 1), total_days)
+    ctx.progress(PHASE_REPORTED, tm.date_at(tm.T - 1), total_days)
     stats = conn.execute(
         "select coalesce(sum(quantity * price), 0), count(*), count(*) filter (where side = 'SELL'), "
         "count(*) filter (where side = 'SELL' and pnl > 0) from runtime.backtest_trades where run_id = %s",
@@ -225,10 +270,9 @@ def _simulate(conn: psycopg.Connection[Any], req: BacktestRequest, cfg: Strategy
         (Jsonb(metrics), run_id),
     )
     conn.commit()
-    if progress is not None:
-        progress(1.0, tm.date_at(tm.T - 1), total_days)
+    ctx.progress(1.0, tm.date_at(tm.T - 1), total_days)
     return RunResult(run_id=run_id, metrics=metrics, rows=dict(writer.stats.rows), timings=timings,
-                     instrument_days=md.instrument_days, writer=writer, market_data=md, strategy=strategy)
+                     instrument_days=md.instrument_days, writer=writer, market_data=md, strategy=strategy, config=cfg)
 
 
 def build_request(strategy_id: str, start_date: dt.date | str, end_date: dt.date | str, market_ids: list[str] | tuple[str, ...] | str,

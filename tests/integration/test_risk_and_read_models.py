@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from pycore.run.config import BacktestRequest
-from pycore.run.service import run_backtest
+from pycore.run.service import RunOptions, run_backtest
 from tests.integration.test_backtest import writer_of
 
 SEED = BacktestRequest(strategy_id="US_CORE_LONG_EQ", start_date=dt.date(2023, 1, 1), end_date=dt.date(2024, 1, 1),
@@ -24,7 +24,7 @@ API_VIEWS = ["backtest_runs", "equity_curve", "risk_reports", "run_trades", "reg
 
 @pytest.fixture(scope="module")
 def run(loaded_db: str) -> Any:
-    return run_backtest(SEED, url=writer_of(loaded_db))
+    return run_backtest(SEED, RunOptions(url=writer_of(loaded_db)))
 
 
 def one(conn: psycopg.Connection[Any], q: str, *args: Any) -> Any:
