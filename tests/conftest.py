@@ -4,7 +4,7 @@ The server, in order of preference:
 1. ``DATABASE_URL`` when set: scratch databases are created on that server
    (``scripts/test.sh`` sets it to the ephemeral cluster it shares with the pgTAP stage);
 2. a PostgreSQL 15 testcontainer when a Docker engine answers;
-3. otherwise an ephemeral cluster (``pycore.devdb.ephemeral_cluster``: ``initdb`` in a
+3. otherwise an ephemeral cluster (``pycore.dev.cluster.ephemeral_cluster``: ``initdb`` in a
    temporary directory, a free loopback port) that this session starts and removes.
 The embedded cluster of ``scripts/main.sh`` (``.pg/``) is never used.
 
@@ -24,9 +24,11 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from pycore import deploy, devdb
-from pycore.engines import refresh_market_state
-from pycore.load import default_data_dir, load
+from pycore import db
+from pycore.data.engines import refresh_market_state
+from pycore.data.load import default_data_dir, load
+from pycore.dev import cluster as devdb
+from pycore.dev import deploy
 
 ROOT = Path(__file__).resolve().parent.parent
 _free_port = devdb.free_port  # the name other test modules import
@@ -66,7 +68,7 @@ def create_db(server_url: str, template: str | None = None) -> str:
             conn.execute(sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template)))
         else:
             conn.execute(sql.SQL("create database {} template template0 encoding 'UTF8'").format(sql.Identifier(name)))
-    return devdb.with_dbname(server_url, name)
+    return db.with_dbname(server_url, name)
 
 
 def dbname_of(url: str) -> str:

@@ -14,7 +14,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from pycore import devdb
+from pycore.dev import cluster as devdb
 from tests.conftest import create_db, dbname_of
 from tests.http.conftest import Api, api, api_db, serve_gateway, worker  # noqa: F401  (pytest fixtures)
 

@@ -22,8 +22,8 @@ import psycopg
 import pytest
 import requests
 
-from pycore.devdb import with_user
-from pycore.gateway import make_token
+from pycore.db import with_user
+from pycore.gateway.auth import make_token
 from tests.conftest import _free_port
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from pycore.gateway import make_token
+from pycore.gateway.auth import make_token
 from tests.http.conftest import SECRET, Api
 
 

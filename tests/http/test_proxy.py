@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from pycore.proxy import nginx_binary, prepare
+from pycore.dev.proxy import nginx_binary, prepare
 from tests.conftest import _free_port
 from tests.http.conftest import Api
 

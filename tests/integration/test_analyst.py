@@ -10,9 +10,9 @@ from typing import Any
 import psycopg
 import pytest
 
-from pycore.backtest import run_backtest
-from pycore.config import BacktestRequest
-from pycore.devdb import with_user
+from pycore.db import with_user
+from pycore.run.config import BacktestRequest
+from pycore.run.service import RunOptions, run_backtest
 from tests.integration.test_backtest import writer_of
 
 # The seed's "Testing the Flow", Step 2, character for character.
@@ -31,7 +31,7 @@ EXAMPLE = BacktestRequest(strategy_id="US_CORE_LONG_EQ", start_date=dt.date(2023
 
 @pytest.fixture(scope="module")
 def newest(loaded_db: str) -> Any:
-    return run_backtest(EXAMPLE, url=writer_of(loaded_db))
+    return run_backtest(EXAMPLE, RunOptions(url=writer_of(loaded_db)))
 
 
 @pytest.fixture

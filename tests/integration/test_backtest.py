@@ -17,11 +17,11 @@ import numpy as np
 import psycopg
 import pytest
 
-from pycore.backtest import BacktestError, run_backtest
-from pycore.config import DEFAULT_STRATEGIES, BacktestRequest, ConfigError, StrategyConfig
-from pycore.devdb import with_user
-from pycore.marketdata import MarketDataError
-from pycore.strategies import make_strategy
+from pycore.data.marketdata import MarketDataError
+from pycore.db import with_user
+from pycore.run.config import DEFAULT_STRATEGIES, BacktestRequest, ConfigError, StrategyConfig
+from pycore.run.service import BacktestError, RunOptions, run_backtest
+from pycore.run.strategies import make_strategy
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = BacktestRequest(strategy_id="US_CORE_LONG_EQ", start_date=dt.date(2023, 1, 1), end_date=dt.date(2024, 1, 1),
@@ -45,7 +45,7 @@ def writer_of(url: str) -> str:
 
 @pytest.fixture(scope="module")
 def seed_run(loaded_db: str) -> Any:
-    return run_backtest(SEED, url=writer_of(loaded_db), chunk_days=60)
+    return run_backtest(SEED, RunOptions(url=writer_of(loaded_db), chunk_days=60))
 
 
 def one(conn: psycopg.Connection[Any], q: str, *args: Any) -> Any:
@@ -189,7 +189,7 @@ def test_targets_carry_their_optimization_params(seed_run: Any, conn: psycopg.Co
 def test_regime_scale_applied_is_recorded(loaded_db: str) -> None:
     req = SEED.model_copy(update={"start_date": dt.date(2020, 2, 1), "end_date": dt.date(2020, 4, 30), "portfolio_id": "T.REGIME",
                                   "config_overrides": {"portfolio": {"regime_scaling": {"CRISIS": 0.25}}}})
-    res = run_backtest(req, url=writer_of(loaded_db))
+    res = run_backtest(req, RunOptions(url=writer_of(loaded_db)))
     with psycopg.connect(loaded_db) as c:
         rows = c.execute("""select t.as_of_date, t.optimization_params ->> 'regime', (t.optimization_params ->> 'regime_scale')::float8,
                                    (select sum(value::float8) from jsonb_each_text(t.target_positions))
@@ -219,7 +219,7 @@ def test_rows_arrive_while_the_run_goes_on(loaded_db: str) -> None:
             seen.append(one(other, "select count(*) from runtime.backtest_daily_equity e join runtime.backtest_runs b "
                                    "using (run_id) where b.status = 'RUNNING'"))
 
-    run_backtest(SEED, url=loaded_db, chunk_days=50, progress=progress)
+    run_backtest(SEED, RunOptions(url=loaded_db, chunk_days=50, progress=progress))
     # phases before the loop see no rows yet; then each chunk of 50 days is visible to another session
     during = [n for n in seen if n > 0]
     assert seen[0] == 0 and during == sorted(during) and sorted(set(during)) == [50, 100, 150, 200, 250]
@@ -241,7 +241,7 @@ def test_failed_run_leaves_no_rows(loaded_db: str) -> None:
         return Exploding(make_strategy(*args))
 
     with pytest.raises(RuntimeError, match="blew up"):
-        run_backtest(SEED, url=loaded_db, chunk_days=40, strategy_factory=factory)
+        run_backtest(SEED, RunOptions(url=loaded_db, chunk_days=40, strategy_factory=factory))
     with psycopg.connect(loaded_db) as conn:
         run_id, status, error = conn.execute("select run_id, status, error from runtime.backtest_runs order by created_at desc limit 1").fetchone()  # type: ignore[misc]
         assert status == "FAILED" and "blew up" in error

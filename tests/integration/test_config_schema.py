@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
-from pycore.config import LESS_THAN_FIELD, config_errors, deep_merge, strategy_config_schema
+from pycore.run.config import LESS_THAN_FIELD, config_errors, deep_merge, strategy_config_schema
 
 SCHEMA = strategy_config_schema()
 RULES = ("type", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum", "pattern", "required",

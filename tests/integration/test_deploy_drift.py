@@ -16,7 +16,8 @@ import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 
-from pycore import deploy, devdb
+from pycore import db
+from pycore.dev import deploy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -129,7 +130,7 @@ def test_the_embedded_cluster_rebases_by_default(fresh_db: str, monkeypatch: pyt
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("PROMETHEUS_PGDIR", str(host.parent))
     monkeypatch.setenv("PROMETHEUS_PGPORT", str(params["port"]))
-    assert devdb.is_embedded(fresh_db)
+    assert db.is_embedded(fresh_db)
     pretend_edited(fresh_db, first_view_change(fresh_db))
     assert deploy.deploy(fresh_db, quiet=True) is not None, "no DATABASE_URL, the embedded cluster: rebased"
     assert deploy.find_drift(fresh_db) is None

@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from pycore.load import LoadError, default_data_dir, load
+from pycore.data.load import LoadError, default_data_dir, load
 from pycore_ext.pricecsv import CsvRowError
 
 DATA = default_data_dir()

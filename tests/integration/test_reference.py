@@ -9,7 +9,7 @@ import numpy as np
 import psycopg
 import pytest
 
-from pycore.marketdata import MarketData, load_market_data
+from pycore.data.marketdata import MarketData, load_market_data
 from pycore_ext.broker import BacktestBroker, RunBuffers
 from pycore_ext.runner import BacktestRunner
 from pycore_ext.simulator import REASONS, SIDES, STATUSES, MarketSimulator

@@ -11,8 +11,8 @@ import numpy as np
 import psycopg
 import pytest
 
-from pycore.backtest import run_backtest
-from pycore.config import BacktestRequest
+from pycore.run.config import BacktestRequest
+from pycore.run.service import RunOptions, run_backtest
 from tests.integration.test_backtest import writer_of
 from tests.reference_metrics import compute_metrics
 
@@ -25,7 +25,7 @@ API_VIEWS = ["backtest_runs", "equity_curve", "risk_reports", "run_trades", "reg
 
 @pytest.fixture(scope="module")
 def run(loaded_db: str) -> Any:
-    return run_backtest(SEED, url=writer_of(loaded_db))
+    return run_backtest(SEED, RunOptions(url=writer_of(loaded_db)))
 
 
 def one(conn: psycopg.Connection[Any], q: str, *args: Any) -> Any:

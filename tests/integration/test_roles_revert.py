@@ -14,7 +14,9 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from pycore import deploy, devdb
+from pycore import db
+from pycore.dev import cluster as devdb
+from pycore.dev import deploy
 
 ROLES = ("authenticator", "web_anon", "operator", "pycore_writer")
 
@@ -33,7 +35,7 @@ def role_oids(url: str) -> dict[str, int]:
 
 def deployed_db(server: str, name: str) -> str:
     devdb.ensure_database(server, name)
-    url = devdb.with_dbname(server, name)
+    url = db.with_dbname(server, name)
     deploy.deploy(url, quiet=True, on_drift="refuse")
     return url
 
@@ -53,7 +55,7 @@ def test_reverting_one_database_keeps_the_roles_another_uses(own_server: str) ->
     second = deployed_db(own_server, "second")
     before = role_oids(own_server)
     assert set(before) == set(ROLES)
-    with psycopg.connect(devdb.with_user(first, "authenticator")) as pooled:
+    with psycopg.connect(db.with_user(first, "authenticator")) as pooled:
         assert switches_roles(pooled)
         out = deploy.sqitch("revert", second, quiet=True)
         assert "used by another database" in out, out
@@ -67,7 +69,7 @@ def test_reverting_one_database_keeps_the_roles_another_uses(own_server: str) ->
 def test_the_last_deployment_drops_them_unless_a_session_is_logged_in_as_one(own_server: str) -> None:
     only = deployed_db(own_server, "only")
     before = role_oids(own_server)
-    with psycopg.connect(devdb.with_user(only, "pycore_writer")):
+    with psycopg.connect(db.with_user(only, "pycore_writer")):
         out = deploy.sqitch("revert", only, quiet=True)
         assert "have sessions logged in" in out, out
         assert role_oids(own_server) == before, "a worker is logged in: the roles stay"

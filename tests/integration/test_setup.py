@@ -12,7 +12,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from pycore import deploy, devdb
+from pycore import db
+from pycore.dev import cluster as devdb
+from pycore.dev import deploy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,13 +24,13 @@ def own_cluster() -> object:
     base = Path(tempfile.mkdtemp(prefix="prometheus-setup-test-"))
     from tests.conftest import _free_port
 
-    cluster = devdb.Cluster(base=base, port=_free_port())
+    cluster = db.Cluster(base=base, port=_free_port())
     yield cluster
     devdb.stop_cluster(cluster)
     shutil.rmtree(base, ignore_errors=True)
 
 
-def test_cluster_is_created_once_and_reused(own_cluster: devdb.Cluster) -> None:
+def test_cluster_is_created_once_and_reused(own_cluster: db.Cluster) -> None:
     assert not devdb.is_running(own_cluster)
     devdb.ensure_cluster(own_cluster)
     assert devdb.is_running(own_cluster)
@@ -49,12 +51,12 @@ def test_cluster_is_created_once_and_reused(own_cluster: devdb.Cluster) -> None:
     assert devdb.ensure_database(url, "prometheus") is False
 
 
-def test_cluster_refuses_a_port_taken_by_another_server(own_cluster: devdb.Cluster, pg_server: str) -> None:
+def test_cluster_refuses_a_port_taken_by_another_server(own_cluster: db.Cluster, pg_server: str) -> None:
     params = psycopg.conninfo.conninfo_to_dict(pg_server)
     host = str(params.get("host") or "")
     if "port" not in params or not (host.startswith("/") or host in ("", "localhost", "127.0.0.1")):
         pytest.skip("the test server is not on this machine's loopback")
-    taken = devdb.Cluster(base=own_cluster.base, port=int(params["port"]))
+    taken = db.Cluster(base=own_cluster.base, port=int(params["port"]))
     with pytest.raises(devdb.DevDbError, match="is taken by another server"):
         devdb.ensure_cluster(taken)
 
@@ -78,7 +80,7 @@ def test_main_job_is_idempotent(loaded_db: str, tmp_path: Path) -> None:
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": loaded_db, "PROMETHEUS_RUN_DIR": str(tmp_path), "PROMETHEUS_API_PORT": str(port),
            "PROMETHEUS_PROXY_PORT": str(_free_port()),
-           "PGRST_DB_URI": devdb.with_user(loaded_db, "authenticator"), "PYCORE_DATABASE_URL": devdb.with_user(loaded_db, "pycore_writer")}
+           "PGRST_DB_URI": db.with_user(loaded_db, "authenticator"), "PYCORE_DATABASE_URL": db.with_user(loaded_db, "pycore_writer")}
     try:
         res = subprocess.run([sys.executable, "-m", "pycore.stack", "up", "--campaign", "small"], cwd=ROOT,
                              capture_output=True, text=True, env=env, check=False)

@@ -27,15 +27,16 @@ import sys
 import tempfile
 import urllib.error
 import urllib.request
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 
-from pycore import devdb
-from pycore.gateway import make_token
+from pycore import db
+from pycore.dev import cluster as devdb
+from pycore.gateway.auth import make_token
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,7 +62,7 @@ def stack_dir() -> Iterator[Path]:
     path = Path(tempfile.mkdtemp(prefix="prometheus-stack-test-"))
     path.chmod(0o755)
     yield path
-    devdb.stop_cluster(devdb.Cluster(base=path / "pg", port=0))  # in case the stack's own "down" did not
+    devdb.stop_cluster(db.Cluster(base=path / "pg", port=0))  # in case the stack's own "down" did not
     shutil.rmtree(path, ignore_errors=True)
 
 
@@ -112,7 +113,7 @@ def logs(run_dir: Path) -> str:
 @pytest.mark.slow
 def test_the_database_test_stage_leaves_a_running_stack_alone(stack_dir: Path) -> None:
     env = stack_env(stack_dir)
-    cluster = devdb.Cluster(base=stack_dir / "pg", port=int(env["PROMETHEUS_PGPORT"]))
+    cluster = db.Cluster(base=stack_dir / "pg", port=int(env["PROMETHEUS_PGPORT"]))
     base = f"http://127.0.0.1:{env['PROMETHEUS_API_PORT']}"
     try:
         up = python(["pycore.stack", "up", "--campaign", "none"], env, timeout=1200)

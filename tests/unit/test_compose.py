@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from pycore.proxy import nginx_binary, render_conf, routes_file
+from pycore.dev.proxy import nginx_binary, render_conf, routes_file
 
 ROOT = Path(__file__).resolve().parents[2]
 

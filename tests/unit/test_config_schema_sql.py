@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from pydantic import Field
 
-from pycore import config
-from pycore.config import (
+from pycore.run import config
+from pycore.run.config import (
     DEFAULT_STRATEGIES,
     LESS_THAN_FIELD,
     SCHEMA_SQL_FILE,

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from pycore.writer import RunContext, check_layout, table_specs
+from pycore.run.writer import RowContext, check_layout, table_specs
 from pycore_ext import broker, portfolio, simulator
 from pycore_ext.broker import LAYOUT, BacktestBroker, BrokerInterface, RunBuffers
 from pycore_ext.copybuf import CopyBuffer
@@ -72,8 +72,8 @@ def test_enum_names_refuses_gaps_and_missing_prefixes() -> None:
         enum_names(Prefix, "P_")
 
 
-def ctx() -> RunContext:
-    return RunContext(uuid.uuid4(), 1, "S", "P", "US_EQ", ["A", "B"], sectors=["Energy", None])
+def ctx() -> RowContext:
+    return RowContext(uuid.uuid4(), 1, "S", "P", "US_EQ", ["A", "B"], sectors=["Energy", None])
 
 
 def test_the_writer_takes_its_labels_from_the_extension() -> None:

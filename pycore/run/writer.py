@@ -31,7 +31,9 @@ _STORAGE = {"i64": "i64", "i64_null0": "i64", "ts": "i64", "f64": "f64", "f64_nu
 
 
 @dataclass
-class RunContext:
+class RowContext:
+    """What every row of a run carries: its ids, book, strategy, market, instruments and config snapshot."""
+
     run_id: uuid.UUID
     run_seq: int
     strategy_id: str
@@ -50,7 +52,7 @@ class RunContext:
         return self.sleeve_id or self.strategy_id
 
 
-def table_specs(ctx: RunContext) -> dict[str, tuple[str, list[tuple[str, str, str | None, Any]]]]:
+def table_specs(ctx: RowContext) -> dict[str, tuple[str, list[tuple[str, str, str | None, Any]]]]:
     """buffer table -> (runtime table, [(db column, kind, buffer column, extra)])."""
     run = ("run_id", "const", None, ctx.run_id.bytes)
     mode = ("mode", "const", None, ctx.mode.encode())
@@ -188,7 +190,7 @@ class WriteStats:
 class RunWriter:
     """Writes a run's buffers to runtime in chunks, in dependency order."""
 
-    def __init__(self, ctx: RunContext, *, keep_payloads: bool = False) -> None:
+    def __init__(self, ctx: RowContext, *, keep_payloads: bool = False) -> None:
         self.ctx = ctx
         self.keep_payloads = keep_payloads
         self.payloads: list[tuple[str, bytes]] = []

@@ -7,9 +7,10 @@ three engines:
 - Universe (SQL, ``core.run_universe``): the liquid, priced, seasoned names;
 - Portfolio (compiled, ``pycore_ext.portfolio.build_weights``): top-K by score,
   equal or inverse-volatility weights, name and sector caps.
-The SQL engines run once per backtest over all decision dates (set-based) and
-write ``runtime.instrument_scores`` and ``runtime.universe_members``; the
-strategy then serves each decision date from those rows.
+The SQL engines run once per backtest over all decision dates (set-based); the run
+service (:func:`pycore.run.service.fetch_strategy_inputs`) reads their rows into
+:class:`StrategyInputs` and hands them to the strategy, which serves each decision
+date from them. Nothing in this module touches the database.
 """
 
 from __future__ import annotations
@@ -20,11 +21,21 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import psycopg
-from psycopg.types.json import Jsonb
 
-from pycore.config import StrategyConfig
+from pycore.run.config import StrategyConfig
 from pycore_ext.portfolio import build_weights
+
+
+@dataclass(frozen=True)
+class StrategyInputs:
+    """What the engines computed for a run, as a strategy reads it."""
+
+    scores: list[tuple[dt.date, str, float, float | None]]
+    """(decision date, instrument, composite score, volatility), ordered by date and instrument"""
+    universe: frozenset[tuple[dt.date, str]]
+    """(decision date, instrument) of every universe member"""
+    regimes: dict[dt.date, str]
+    """the market regime label in force at each decision date (empty when regime scaling is off)"""
 
 
 @dataclass
@@ -43,51 +54,19 @@ class CoreLongEquity:
 
     engine_name = "US_CORE_LONG_EQ"
 
-    def __init__(self, conn: psycopg.Connection[Any], run_id: uuid.UUID | None, cfg: StrategyConfig,
-                 decision_dates: list[dt.date], sectors: dict[str, str]) -> None:
+    def __init__(self, cfg: StrategyConfig, run_id: uuid.UUID | None, decision_dates: list[dt.date],
+                 sectors: dict[str, str], inputs: StrategyInputs) -> None:
         self.cfg = cfg
         self.run_id = run_id
-        market = cfg.market_id
-        conn.execute(
-            "select core.run_assessment(%s, %s, %s, %s::date[], %s)",
-            (run_id, cfg.strategy_id, market, decision_dates, Jsonb(cfg.assessment.model_dump())),
-        )
-        conn.execute(
-            "select core.run_universe(%s, %s, %s, %s::date[], %s)",
-            (run_id, cfg.strategy_id, market, decision_dates, Jsonb(cfg.universe.model_dump())),
-        )
-        # two plain scans joined here: fresh rows have no statistics yet, and the
-        # planner's guess for a join of them can be a very slow nested loop
-        included = {
-            (day, name)
-            for day, name in conn.execute(
-                "select as_of_date, entity_id from runtime.universe_members where run_id = %s and included", (run_id,)
-            )
-        }
-        rows = [
-            (day, name, score, vol, (day, name) in included)
-            for day, name, score, vol in conn.execute(
-                "select as_of_date, instrument_id, score, (alpha_components ->> 'volatility')::float8 "
-                "from runtime.instrument_scores where run_id = %s order by as_of_date, instrument_id",
-                (run_id,),
-            )
-        ]
         sector_codes = {s: k for k, s in enumerate(sorted(set(sectors.values())))}
         universe_sizes: dict[dt.date, int] = {}
-        for day, _name in included:
+        for day, _name in inputs.universe:
             universe_sizes[day] = universe_sizes.get(day, 0) + 1
-        regimes: dict[dt.date, str] = {}
-        if cfg.portfolio.regime_scaling:
-            regimes = dict(
-                conn.execute(
-                    "select d, core.regime_as_of(d) from unnest(%s::date[]) d", (decision_dates,)
-                ).fetchall()
-            )
-        by_date: dict[dt.date, list[tuple[str, float, float]]] = {}
+        by_date: dict[dt.date, list[tuple[str, float, float | None]]] = {}
         scored: dict[dt.date, int] = {}
-        for day, name, score, vol, included in rows:
+        for day, name, score, vol in inputs.scores:
             scored[day] = scored.get(day, 0) + 1
-            if included:
+            if (day, name) in inputs.universe:
                 by_date.setdefault(day, []).append((name, score, vol))
         self.books: dict[dt.date, _Book] = {}
         self.selected: dict[dt.date, int] = {}
@@ -100,7 +79,7 @@ class CoreLongEquity:
                 sectors=np.array([sector_codes[sectors[p[0]]] for p in picks], dtype=np.int32),
                 universe_size=int(universe_sizes.get(day, 0)),
                 scored=scored.get(day, 0),
-                regime=regimes.get(day),
+                regime=inputs.regimes.get(day),
             )
 
     def regime_scale(self, book: _Book | None) -> float:
@@ -154,7 +133,8 @@ class CoreLongEquity:
 STRATEGY_CLASSES: dict[str, type[CoreLongEquity]] = {"US_CORE_LONG_EQ": CoreLongEquity}
 
 
-def make_strategy(conn: psycopg.Connection[Any], run_id: uuid.UUID, cfg: StrategyConfig, decision_dates: list[dt.date],
-                  sectors: dict[str, str]) -> CoreLongEquity:
+def make_strategy(cfg: StrategyConfig, run_id: uuid.UUID, decision_dates: list[dt.date], sectors: dict[str, str],
+                  inputs: StrategyInputs) -> CoreLongEquity:
+    """The strategy of ``cfg.strategy_id`` (US_CORE_LONG_EQ's class for any other), built from its inputs."""
     cls = STRATEGY_CLASSES.get(cfg.strategy_id, CoreLongEquity)
-    return cls(conn, run_id, cfg, decision_dates, sectors)
+    return cls(cfg, run_id, decision_dates, sectors, inputs)

@@ -67,11 +67,10 @@ import psycopg
 from procrastinate import exceptions as pexc
 from procrastinate.job_context import JobContext
 from procrastinate.jobs import Job
-from pydantic import ValidationError
 
-from pycore.backtest import BacktestError, run_backtest
-from pycore.config import BacktestRequest, ConfigError, describe
-from pycore.marketdata import MarketDataError
+from pycore.data.marketdata import MarketDataError
+from pycore.run.config import BacktestRequest, ConfigError
+from pycore.run.service import BacktestError, RunOptions, build_request, run_backtest
 
 QUEUE = "backtests"
 TASK = "run_backtest_job"
@@ -186,14 +185,10 @@ def running_jobs() -> list[int]:
 
 
 def _params_to_request(params: dict[str, Any]) -> BacktestRequest:
-    try:
-        return BacktestRequest(
-            strategy_id=params["strategy_id"], start_date=params["start_date"], end_date=params["end_date"],
-            market_ids=tuple(params.get("market_ids") or ()), portfolio_id=params.get("portfolio_id"),
-            config_overrides=params.get("config_overrides") or {},
-        )
-    except ValidationError as exc:
-        raise BacktestError(describe(exc)) from None
+    """The request of a job's parameters (as ``api.run_backtest`` stored them); BacktestError naming a bad field."""
+    return build_request(params["strategy_id"], params["start_date"], params["end_date"],
+                         tuple(params.get("market_ids") or ()), portfolio_id=params.get("portfolio_id"),
+                         config_overrides=params.get("config_overrides"))
 
 
 def _lost_if_refused(exc: psycopg.Error, job_id: int) -> None:
@@ -252,8 +247,8 @@ def _attempt(url: str, job_id: int, me: str, queue_job_id: int | None, should_ab
 
         try:
             req = _params_to_request(params)
-            run_backtest(req, url=url, progress=lambda frac, day, _days: report(frac, day), chunk_days=chunk_days,
-                         on_run_started=lambda run_id: report(reached[0], None, run_id))
+            run_backtest(req, RunOptions(url=url, progress=lambda frac, day, _days: report(frac, day), chunk_days=chunk_days,
+                                         on_run_started=lambda run_id: report(reached[0], None, run_id)))
         except JobCancelled:
             finish("CANCELLED", None)
             log.info("job %s cancelled while running; its rows were removed", job_id)

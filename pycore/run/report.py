@@ -1,9 +1,12 @@
-"""Analyst tear sheet of a run: one self-contained HTML page, read from the ``api`` views.
+"""Analyst tear sheet of a run: one self-contained HTML page, read from the ``api`` views; and the metrics table.
 
 ``python -m pycore.backtest report RUN_ID [--out FILE]`` writes it: metrics, the
 equity curve and drawdown (inline SVG), a monthly returns table, sector
 exposures, risk figures and scenario P&L of the latest risk report. It opens in
 any browser with no network and no JavaScript.
+
+I/O apart from compute: :func:`fetch_tear_sheet` reads a run into a :class:`TearSheet`,
+:func:`render_tear_sheet` turns one into HTML without a database.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +25,28 @@ MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 
 class ReportError(ValueError):
     """The run cannot be reported (unknown, or without an equity curve)."""
+
+
+def format_metrics(metrics: dict[str, Any]) -> str:
+    """The metrics of a run as the commands print them: one aligned line per figure."""
+    pct = {"cumulative_return", "annualized_return", "annualized_volatility", "max_drawdown", "hit_rate"}
+    lines = []
+    for key in ("cumulative_return", "annualized_return", "annualized_volatility", "sharpe_ratio", "sortino_ratio",
+                "max_drawdown", "calmar_ratio", "annual_turnover", "trade_count", "hit_rate", "final_equity", "days",
+                "rebalances"):
+        v = metrics.get(key)
+        if v is None:
+            s = "-"
+        elif key in pct:
+            s = f"{v * 100:,.2f}%"
+        elif isinstance(v, int):
+            s = f"{v:,}"
+        elif key == "final_equity":
+            s = f"{v:,.2f}"
+        else:
+            s = f"{v:,.3f}"
+        lines.append(f"  {key:<20} {s:>16}")
+    return "\n".join(lines)
 
 
 def _pct(x: float | None, digits: int = 2) -> str:
@@ -104,22 +130,75 @@ def monthly_returns(dates: list[dt.date], equity: list[float], initial: float) -
     return out
 
 
-def build_report(conn: psycopg.Connection[Any], run_id: uuid.UUID) -> str:
-    run = conn.execute("select strategy_id, portfolio_id, start_date, end_date, status, annualized_return, sharpe_ratio, sortino_ratio, "
-                       "max_drawdown, annualized_volatility, calmar_ratio, cumulative_return, hit_rate, trade_count, annual_turnover, final_equity, "
+@dataclass(frozen=True)
+class RiskSnapshot:
+    """The latest risk report of a run (``api.risk_reports``)."""
+
+    as_of_date: dt.date
+    volatility: float | None
+    var_95: float | None
+    var_99: float | None
+    es_95: float | None
+    es_99: float | None
+    max_drawdown: float | None
+    beta: float | None
+    scenario_pnl: dict[str, dict[str, Any]]
+    exposures_by_sector: dict[str, dict[str, float]]
+
+
+@dataclass(frozen=True)
+class TearSheet:
+    """Everything the tear sheet shows, as read from the ``api`` views."""
+
+    run_id: uuid.UUID
+    strategy_id: str
+    portfolio_id: str | None
+    start_date: dt.date
+    end_date: dt.date
+    status: str
+    metrics: dict[str, Any]
+    """``api.backtest_runs``' metric columns: annualized_return, sharpe_ratio, sortino_ratio, max_drawdown,
+    annualized_volatility, calmar_ratio, cumulative_return, hit_rate, trade_count, annual_turnover, final_equity"""
+    initial_capital: float | None
+    dates: list[dt.date]
+    equity: list[float]
+    drawdown: list[float]
+    risk: RiskSnapshot | None
+
+
+_METRICS = ("annualized_return", "sharpe_ratio", "sortino_ratio", "max_drawdown", "annualized_volatility", "calmar_ratio",
+            "cumulative_return", "hit_rate", "trade_count", "annual_turnover", "final_equity")
+
+
+def fetch_tear_sheet(conn: psycopg.Connection[Any], run_id: uuid.UUID) -> TearSheet:
+    """Read a run, its equity curve and its latest risk report; ReportError for an unknown run or one without a curve."""
+    run = conn.execute("select strategy_id, portfolio_id, start_date, end_date, status, " + ", ".join(_METRICS) + ", "
                        "(config_json ->> 'initial_capital')::float8 from api.backtest_runs where run_id = %s", (run_id,)).fetchone()
     if run is None:
         raise ReportError(f"no run {run_id}")
-    (strategy, portfolio, start, end, status, cagr, sharpe, sortino, mdd, vol, calmar, cum, hit, trades, turnover,
-     final, initial) = run
+    strategy, portfolio, start, end, status = run[:5]
+    metrics = dict(zip(_METRICS, run[5:5 + len(_METRICS)]))
     curve = conn.execute("select as_of_date, equity, drawdown from api.equity_curve where run_id = %s order by as_of_date", (run_id,)).fetchall()
     if not curve:
         raise ReportError(f"run {run_id} has no equity curve (status {status})")
-    dates = [r[0] for r in curve]
-    equity = [r[1] for r in curve]
-    drawdown = [r[2] for r in curve]
     risk = conn.execute("select as_of_date, volatility, var_95, var_99, es_95, es_99, max_drawdown, beta, scenario_pnl, "
                         "exposures_by_sector from api.risk_reports where run_id = %s order by as_of_date desc limit 1", (run_id,)).fetchone()
+    snapshot = None
+    if risk is not None:
+        day, rvol, v95, v99, e95, e99, rmdd, beta, scenarios, sectors = risk
+        snapshot = RiskSnapshot(as_of_date=day, volatility=rvol, var_95=v95, var_99=v99, es_95=e95, es_99=e99,
+                                max_drawdown=rmdd, beta=beta, scenario_pnl=scenarios or {}, exposures_by_sector=sectors or {})
+    return TearSheet(run_id=run_id, strategy_id=strategy, portfolio_id=portfolio, start_date=start, end_date=end,
+                     status=status, metrics=metrics, initial_capital=run[-1], dates=[r[0] for r in curve],
+                     equity=[r[1] for r in curve], drawdown=[r[2] for r in curve], risk=snapshot)
+
+
+def render_tear_sheet(sheet: TearSheet) -> str:
+    """The tear sheet as one self-contained HTML page (no database, no network, no JavaScript)."""
+    run_id, strategy, portfolio, status = sheet.run_id, sheet.strategy_id, sheet.portfolio_id, sheet.status
+    start, end, initial = sheet.start_date, sheet.end_date, sheet.initial_capital
+    dates, equity, drawdown = sheet.dates, sheet.equity, sheet.drawdown
+    cagr, sharpe, sortino, mdd, vol, calmar, cum, hit, trades, turnover, final = (sheet.metrics.get(k) for k in _METRICS)
     months = monthly_returns(dates, equity, initial or equity[0])
 
     metrics = [("Cumulative return", _pct(cum), cum), ("CAGR", _pct(cagr), cagr), ("Annual volatility", _pct(vol), None),
@@ -140,8 +219,11 @@ def build_report(conn: psycopg.Connection[Any], run_id: uuid.UUID) -> str:
     mtable.append("</table>")
     risk_html = "<p>No risk report (the run holds no positions at a rebalance).</p>"
     sector_svg = ""
+    risk = sheet.risk
     if risk is not None:
-        day, rvol, v95, v99, e95, e99, rmdd, beta, scen, sectors = risk
+        day, rvol, v95, v99, e95, e99, rmdd, beta = (risk.as_of_date, risk.volatility, risk.var_95, risk.var_99,
+                                                     risk.es_95, risk.es_99, risk.max_drawdown, risk.beta)
+        scen, sectors = risk.scenario_pnl, risk.exposures_by_sector
         risk_rows = [("Volatility (annualized)", _pct(rvol)), ("VaR 95% (1 day)", _pct(v95)), ("VaR 99% (1 day)", _pct(v99)),
                      ("Expected shortfall 95%", _pct(e95)), ("Expected shortfall 99%", _pct(e99)),
                      ("Max drawdown to date", _pct(rmdd)), ("Beta to S&P 500", _num(beta))]
@@ -175,6 +257,11 @@ th {{ text-align: left; font-weight: 600; }}
 <h2>Risk</h2>{risk_html}
 </body></html>
 """
+
+
+def build_report(conn: psycopg.Connection[Any], run_id: uuid.UUID) -> str:
+    """The tear sheet of a stored run, as HTML."""
+    return render_tear_sheet(fetch_tear_sheet(conn, run_id))
 
 
 def write_report(conn: psycopg.Connection[Any], run_id: uuid.UUID, out: Path) -> Path:

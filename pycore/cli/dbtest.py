@@ -1,0 +1,47 @@
+"""``python -m pycore.dbtest [--pytest ARGS...]``: the database test stage, then pytest (:mod:`pycore.dev.dbtest`).
+
+What ``scripts/test.sh`` runs. Ctrl-C exits 130 and SIGTERM 143, after the ephemeral cluster is removed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from types import FrameType
+
+import psycopg
+
+from pycore.cli.errors import Parser, fail
+from pycore.dev.cluster import DevDbError
+from pycore.dev.dbtest import Terminated, run, run_child, server_for_tests
+from pycore.dev.deploy import DeployError
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise Terminated()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = Parser(prog="python -m pycore.dbtest",
+                    description="Database test stage (sqitch round trip, then pgTAP with pg_prove), and the test command.")
+    parser.add_argument("--pytest", nargs=argparse.REMAINDER, metavar="ARGS",
+                        help="after the pgTAP stage, run pytest with these arguments against the same server")
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        with server_for_tests() as (server_url, ephemeral):
+            code = run(server_url, keep_on_failure=not ephemeral)
+            if code != 0 or args.pytest is None:
+                return code
+            env = {**os.environ, "DATABASE_URL": server_url}
+            return run_child([sys.executable, "-m", "pytest", *args.pytest], env)
+    except (DevDbError, DeployError, psycopg.Error) as exc:
+        return fail(exc)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Terminated:
+        print("terminated", file=sys.stderr)
+        return 143

@@ -1,0 +1,101 @@
+"""Database test stage (sqitch round trip, then pgTAP with pg_prove), and the test command.
+
+``python -m pycore.dbtest`` creates a scratch database, deploys the schema,
+verifies it, reverts it completely, deploys and verifies it again, then runs every
+test under ``db/tests/`` with ``pg_prove``.
+
+``python -m pycore.dbtest --pytest [ARGS...]`` (what ``scripts/test.sh`` runs) then
+runs ``pytest ARGS`` against the same server, with ``DATABASE_URL`` pointing at it.
+
+The server is the one of ``DATABASE_URL`` when it is set (the scratch database is
+dropped when everything passed and kept for inspection otherwise). Without it, the
+command starts an ephemeral cluster of its own (a temporary directory, a free
+loopback port), shared by both stages, and removes it at the end: after a failure,
+on Ctrl-C and on SIGTERM too. It never uses the embedded cluster of
+``scripts/main.sh``, so tests cannot disturb a running stack.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+
+from pycore import project_root
+from pycore.db import with_dbname
+from pycore.dev.cluster import drop_database, ensure_database, ephemeral_cluster
+from pycore.dev.deploy import DeployError, ensure_job_queue_schema, libpq_env, sqitch
+
+SCRATCH_DB = "prometheus_pgtap"
+# How long a child (pytest) may take to clean up after Ctrl-C or SIGTERM before it is killed.
+CHILD_GRACE_SECONDS = 120.0
+
+
+class Terminated(Exception):
+    """SIGTERM arrived: unwind so that the ephemeral cluster is removed."""
+
+
+def run(admin_url: str, scratch: str = SCRATCH_DB, *, keep_on_failure: bool = True) -> int:
+    """The pgTAP stage on the server of ``admin_url`` (a session that may create databases)."""
+    drop_database(admin_url, scratch)
+    ensure_database(admin_url, scratch)
+    url = with_dbname(admin_url, scratch)
+    ensure_job_queue_schema(url)
+    for step in ("deploy", "verify", "revert", "deploy", "verify"):
+        sqitch(step, url, quiet=True)
+        print(f"sqitch {step}: ok", flush=True)
+    with psycopg.connect(url, autocommit=True) as conn:
+        # in public, whatever the database's search path puts first (runtime, for the seed's unqualified SQL)
+        conn.execute("create extension if not exists pgtap schema public")
+    prove = shutil.which("pg_prove")
+    if prove is None:
+        raise DeployError("pg_prove is not installed; run scripts/setup.sh")
+    code = run_child([prove, "--recurse", "--ext", ".sql", "--failures", "db/tests"], libpq_env(url))
+    if code == 0 or not keep_on_failure:
+        drop_database(admin_url, scratch)
+    else:
+        print(f"pgTAP failed; the scratch database {scratch} is kept for inspection", file=sys.stderr)
+    return code
+
+
+def run_child(cmd: list[str], env: dict[str, str]) -> int:
+    """Run ``cmd`` in the project root and return its exit code.
+
+    On Ctrl-C the child has the SIGINT too (same foreground process group); on
+    SIGTERM it is sent SIGINT, which pytest answers by running its teardown. Either
+    way it gets ``CHILD_GRACE_SECONDS`` to finish before it is killed.
+    """
+    proc = subprocess.Popen(cmd, cwd=project_root(), env=env)
+    try:
+        return proc.wait()
+    except BaseException as exc:
+        if isinstance(exc, Terminated) and proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=CHILD_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        raise
+
+
+@contextmanager
+def server_for_tests() -> Iterator[tuple[str, bool]]:
+    """(superuser URL of the test server, whether it is an ephemeral cluster of this command)."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        print("test server: DATABASE_URL", flush=True)
+        yield url, False
+        return
+    with ephemeral_cluster() as cluster:
+        print(f"test server: an ephemeral PostgreSQL cluster on 127.0.0.1:{cluster.port} "
+              f"in {cluster.base}, removed at the end", flush=True)
+        yield cluster.url("postgres"), True
+
+

@@ -1,0 +1,298 @@
+"""The run service: one backtest from a validated request to stored rows.
+
+A run validates everything first (dates, market, strategy config) and writes
+nothing when the input is bad. It then registers the run (in portfolio ``MAIN``
+unless the request names another; as the strategy's sleeve unless it names one),
+runs the SQL engines and hands their rows to the strategy,
+simulates the days in chunks with the compiled core, COPYs each chunk's rows and
+commits (so a watcher sees rows arrive), and finally stores the metrics. A run
+that fails has its rows removed and is marked FAILED with the error.
+
+The caller says how to run in a :class:`RunOptions` (the writer's URL, progress
+callbacks, the chunk size, ...); once registered, a run is one :class:`RunContext`
+that the simulation and the storage read. The commands are ``python -m pycore.backtest
+run|list|show|report`` (:mod:`pycore.cli.backtest`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import psycopg
+from psycopg.types.json import Jsonb
+from pydantic import ValidationError
+
+from pycore.data.marketdata import MarketData, load_market_data
+from pycore.db import writer_url
+from pycore.run.config import DEFAULT_PORTFOLIO_ID, BacktestRequest, StrategyConfig, config_json, describe, parse_config
+from pycore.run.simulation import build_simulation, rebalance_mask
+from pycore.run.strategies import StrategyInputs, make_strategy
+from pycore.run.writer import RowContext, RunWriter
+from pycore_ext.copybuf import pg_to_date
+
+ProgressFn = Callable[[float, dt.date, int], None]
+"""progress(fraction of the run done, simulated date reached, simulated days done)"""
+
+StrategyFactory = Callable[[StrategyConfig, uuid.UUID, list[dt.date], dict[str, str], StrategyInputs], Any]
+"""factory(config, run id, decision dates, sector by instrument, engine inputs) -> the strategy the runner calls"""
+
+
+class BacktestError(ValueError):
+    """The request cannot be run; nothing was written."""
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run a request: where to write, whom to tell, how to cut the day loop."""
+
+    url: str | None = None
+    """the writer's connection (role pycore_writer); None: :func:`pycore.db.writer_url`"""
+    progress: ProgressFn | None = None
+    """called after each phase and each chunk of simulated days"""
+    on_run_started: Callable[[uuid.UUID], None] | None = None
+    """called with the run id once the run is registered"""
+    chunk_days: int = 252
+    """simulated days between two commits of rows"""
+    strategy_factory: StrategyFactory = make_strategy
+    """builds the strategy from its inputs"""
+    keep_payloads: bool = False
+    """keep the COPY payloads in the writer (the benchmark replays them)"""
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """A registered run: the request, its validated config, the options, its market data and its identity."""
+
+    request: BacktestRequest
+    config: StrategyConfig
+    options: RunOptions
+    market: MarketData
+    run_id: uuid.UUID
+    run_seq: int
+    portfolio_id: str
+    sleeve_id: str
+
+    def progress(self, frac: float, day: dt.date, days: int) -> None:
+        if self.options.progress is not None:
+            self.options.progress(frac, day, days)
+
+    def rows(self) -> RowContext:
+        """What every row the run writes carries."""
+        md, cfg = self.market, self.config
+        return RowContext(run_id=self.run_id, run_seq=self.run_seq, strategy_id=cfg.strategy_id,
+                          portfolio_id=self.portfolio_id, market_id=cfg.market_id, instruments=md.instruments,
+                          sleeve_id=self.sleeve_id, config_json=config_json(cfg), sectors=md.sectors)
+
+
+@dataclass
+class RunResult:
+    run_id: uuid.UUID
+    metrics: dict[str, Any]
+    rows: dict[str, int]
+    timings: dict[str, float] = field(default_factory=dict)
+    instrument_days: int = 0
+    writer: RunWriter | None = None
+    market_data: MarketData | None = None
+    strategy: Any = None
+    config: StrategyConfig | None = None
+
+
+def load_strategy_config(conn: psycopg.Connection[Any], strategy_id: str, overrides: dict[str, Any] | None) -> StrategyConfig:
+    row = conn.execute(
+        "select config_json from runtime.strategy_configs where strategy_id = %s and is_active", (strategy_id,)
+    ).fetchone()
+    if row is None:
+        known = [r[0] for r in conn.execute("select distinct strategy_id from runtime.strategy_configs order by 1")]
+        raise BacktestError(f"unknown strategy {strategy_id!r}; configured: {', '.join(known) or 'none'}")
+    data = dict(row[0])
+    data.setdefault("strategy_id", strategy_id)
+    return parse_config(data, overrides)
+
+
+def validate_request(req: BacktestRequest) -> None:
+    if len(set(req.market_ids)) != len(req.market_ids):
+        raise BacktestError("market ids repeat")
+    if len(req.market_ids) != 1:
+        raise BacktestError("a sleeve backtest trades one market; give exactly one market id")
+
+
+def fetch_strategy_inputs(conn: psycopg.Connection[Any], run_id: uuid.UUID, cfg: StrategyConfig,
+                          decision_dates: list[dt.date]) -> StrategyInputs:
+    """Run the SQL engines of the strategy for every decision date (``core.run_assessment`` and ``core.run_universe``
+    write the run's ``instrument_scores`` and ``universe_members``) and read what the strategy needs from them."""
+    conn.execute(
+        "select core.run_assessment(%s, %s, %s, %s::date[], %s)",
+        (run_id, cfg.strategy_id, cfg.market_id, decision_dates, Jsonb(cfg.assessment.model_dump())),
+    )
+    conn.execute(
+        "select core.run_universe(%s, %s, %s, %s::date[], %s)",
+        (run_id, cfg.strategy_id, cfg.market_id, decision_dates, Jsonb(cfg.universe.model_dump())),
+    )
+    # two plain scans joined in Python: fresh rows have no statistics yet, and the
+    # planner's guess for a join of them can be a very slow nested loop
+    universe = frozenset(
+        (day, name)
+        for day, name in conn.execute(
+            "select as_of_date, entity_id from runtime.universe_members where run_id = %s and included", (run_id,)
+        )
+    )
+    scores = [
+        (day, name, score, vol)
+        for day, name, score, vol in conn.execute(
+            "select as_of_date, instrument_id, score, (alpha_components ->> 'volatility')::float8 "
+            "from runtime.instrument_scores where run_id = %s order by as_of_date, instrument_id",
+            (run_id,),
+        )
+    ]
+    regimes: dict[dt.date, str] = {}
+    if cfg.portfolio.regime_scaling:
+        regimes = dict(
+            conn.execute("select d, core.regime_as_of(d) from unnest(%s::date[]) d", (decision_dates,)).fetchall()
+        )
+    return StrategyInputs(scores=scores, universe=universe, regimes=regimes)
+
+
+# Progress of a run as the fraction a watcher sees: market data loaded, engines
+# (scores, universe) computed, the day loop (the bulk of the fraction, by day),
+# risk reports and decision outcomes written. 1.0 is set when the run is stored.
+PHASE_LOADED, PHASE_ENGINES, PHASE_SIMULATED, PHASE_REPORTED = 0.05, 0.25, 0.85, 0.97
+
+
+def run_backtest(req: BacktestRequest, options: RunOptions = RunOptions()) -> RunResult:
+    """Run a backtest end to end; returns its id, metrics and row counts."""
+    validate_request(req)
+    timings: dict[str, float] = {}
+    t_start = time.perf_counter()
+    with psycopg.connect(options.url or writer_url()) as conn:
+        cfg = load_strategy_config(conn, req.strategy_id, req.config_overrides)
+        if cfg.market_id != req.market_ids[0]:
+            cfg = parse_config(cfg.model_dump(mode="json"), {"market_id": req.market_ids[0]})
+        portfolio_id = req.portfolio_id or cfg.portfolio_id or DEFAULT_PORTFOLIO_ID
+        sleeve_id = req.sleeve_id or cfg.strategy_id
+        lookback = max(cfg.assessment.momentum_lookback_days, cfg.universe.min_history_days, 2) + 5
+        t = time.perf_counter()
+        md = load_market_data(conn, cfg.market_id, req.start_date, req.end_date, lookback_days=lookback)
+        timings["load_market_data"] = time.perf_counter() - t
+        conn.commit()
+        if options.progress is not None:
+            options.progress(PHASE_LOADED, req.start_date, 0)
+        # -> RUNNING in SQL (core.run_start); the run ends with core.run_finish or core.run_fail
+        run_row = conn.execute(
+            "select run_id, run_seq from core.run_start(%s, %s, %s, %s, %s, %s, %s, %s)",
+            (cfg.strategy_id, Jsonb(json.loads(config_json(cfg))), req.start_date, req.end_date, list(req.market_ids),
+             portfolio_id, sleeve_id, f"{cfg.strategy_id}_UNIVERSE"),
+        ).fetchone()
+        assert run_row is not None
+        run_id, run_seq = run_row
+        conn.commit()
+        ctx = RunContext(request=req, config=cfg, options=options, market=md, run_id=run_id, run_seq=run_seq,
+                         portfolio_id=portfolio_id, sleeve_id=sleeve_id)
+        try:
+            if options.on_run_started is not None:
+                options.on_run_started(run_id)
+            result = _simulate(conn, ctx, timings)
+        except BaseException as exc:
+            conn.rollback()
+            # RUNNING -> FAILED in SQL: the run's rows are removed, its error kept
+            conn.execute("select core.run_fail(%s, %s)", (run_id, f"{type(exc).__name__}: {exc}"))
+            conn.commit()
+            raise
+    result.timings["total"] = time.perf_counter() - t_start
+    return result
+
+
+def _simulate(conn: psycopg.Connection[Any], ctx: RunContext, timings: dict[str, float]) -> RunResult:
+    cfg, md, run_id = ctx.config, ctx.market, ctx.run_id
+    mask = rebalance_mask(md, cfg)
+    decision_dates = [pg_to_date(int(md.dates[t])) for t in np.flatnonzero(mask)]
+    t = time.perf_counter()
+    inputs = fetch_strategy_inputs(conn, run_id, cfg, decision_dates)
+    strategy = ctx.options.strategy_factory(cfg, run_id, decision_dates, dict(zip(md.instruments, md.sectors)), inputs)
+    conn.commit()
+    timings["engines"] = time.perf_counter() - t
+    simulation = build_simulation(md, cfg, strategy, ctx.run_seq, mask)
+    tm, buf, runner = simulation.tm, simulation.buffers, simulation.runner
+    ctx.progress(PHASE_ENGINES, tm.date_at(tm.t0), 0)
+    writer = RunWriter(ctx.rows(), keep_payloads=ctx.options.keep_payloads)
+    sim_seconds = 0.0
+    total_days = tm.T - tm.t0
+    while not runner.done:
+        ts = time.perf_counter()
+        runner.run(min(tm.T, runner.next_day + ctx.options.chunk_days))
+        sim_seconds += time.perf_counter() - ts
+        writer.drain(conn, buf)
+        conn.execute(
+            "update runtime.backtest_runs set metrics_json = %s where run_id = %s",
+            (Jsonb({"progress": (runner.next_day - tm.t0) / total_days}), run_id),
+        )
+        conn.commit()
+        frac = (runner.next_day - tm.t0) / total_days
+        ctx.progress(PHASE_ENGINES + (PHASE_SIMULATED - PHASE_ENGINES) * frac, tm.date_at(runner.next_day - 1),
+                     runner.next_day - tm.t0)
+    timings["simulate"] = sim_seconds
+    timings["write"] = writer.stats.seconds
+    t = time.perf_counter()
+    conn.execute("select core.run_risk_reports(%s)", (run_id,))
+    conn.execute("select core.run_decision_outcomes(%s, %s)", (run_id, [5, 21, 63]))
+    conn.commit()
+    timings["risk_and_outcomes"] = time.perf_counter() - t
+    ctx.progress(PHASE_REPORTED, tm.date_at(tm.T - 1), total_days)
+    # RUNNING -> SUCCEEDED in SQL, which computes metrics_json from the stored rows (core.run_metrics)
+    row = conn.execute("select core.run_finish(%s)", (run_id,)).fetchone()
+    assert row is not None
+    metrics: dict[str, Any] = row[0]
+    conn.commit()
+    ctx.progress(1.0, tm.date_at(tm.T - 1), total_days)
+    return RunResult(run_id=run_id, metrics=metrics, rows=dict(writer.stats.rows), timings=timings,
+                     instrument_days=md.instrument_days, writer=writer, market_data=md, strategy=strategy, config=cfg)
+
+
+def build_request(strategy_id: str, start_date: dt.date | str, end_date: dt.date | str, market_ids: list[str] | tuple[str, ...] | str,
+                  *, portfolio_id: str | None = None, sleeve_id: str | None = None,
+                  config_overrides: dict[str, Any] | None = None) -> BacktestRequest:
+    """A validated request from loose values (the CLI's, the Python API's, a job's parameters); BacktestError naming
+    every bad field otherwise."""
+    if isinstance(market_ids, str):
+        market_ids = [market_ids]
+    try:
+        return BacktestRequest(strategy_id=strategy_id, start_date=start_date, end_date=end_date,  # type: ignore[arg-type]
+                               market_ids=tuple(market_ids), portfolio_id=portfolio_id, sleeve_id=sleeve_id,
+                               config_overrides=config_overrides or {})
+    except ValidationError as exc:
+        raise BacktestError(describe(exc)) from None
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """A stored run as the commands list and show it."""
+
+    run_id: uuid.UUID
+    strategy_id: str
+    start_date: dt.date
+    end_date: dt.date
+    status: str
+    error: str | None
+    metrics: dict[str, Any]
+
+
+_SUMMARY = ("select run_id, strategy_id, start_date, end_date, status, error, coalesce(metrics_json, '{}') "
+            "from runtime.backtest_runs")
+
+
+def list_runs(conn: psycopg.Connection[Any]) -> list[RunSummary]:
+    """Every stored run, newest first."""
+    return [RunSummary(*row) for row in conn.execute(_SUMMARY + " order by created_at desc")]
+
+
+def get_run(conn: psycopg.Connection[Any], run_id: uuid.UUID) -> RunSummary:
+    row = conn.execute(_SUMMARY + " where run_id = %s", (run_id,)).fetchone()
+    if row is None:
+        raise BacktestError(f"no run {run_id}")
+    return RunSummary(*row)
