@@ -126,7 +126,7 @@ def test_the_embedded_cluster_rebases_by_default(fresh_db: str, monkeypatch: pyt
     params = conninfo_to_dict(fresh_db)
     host = Path(str(params.get("host") or ""))
     if host.name != "run" or not (host.parent / "data" / "PG_VERSION").exists():
-        pytest.skip("the test server is not a cluster made by pycore.devdb")
+        pytest.skip("the test server is not a cluster made by pycore.dev.cluster")
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("PROMETHEUS_PGDIR", str(host.parent))
     monkeypatch.setenv("PROMETHEUS_PGPORT", str(params["port"]))
