@@ -19,12 +19,25 @@ from pycore.run.service import BacktestError, RunOptions, build_request, run_bac
 __all__ = ["BacktestError", "main", "run_backtest", "run_sleeve_backtest"]
 
 
-def run_sleeve_backtest(strategy_id: str, start_date: dt.date | str, end_date: dt.date | str, market_ids: list[str] | str,
-                        config_overrides: dict[str, Any] | None = None, portfolio_id: str | None = None,
-                        sleeve_id: str | None = None) -> uuid.UUID:
+def run_sleeve_backtest(
+    strategy_id: str,
+    start_date: dt.date | str,
+    end_date: dt.date | str,
+    market_ids: list[str] | str,
+    config_overrides: dict[str, Any] | None = None,
+    portfolio_id: str | None = None,
+    sleeve_id: str | None = None,
+) -> uuid.UUID:
     """Run a sleeve backtest and return its run id (booked into portfolio MAIN unless a portfolio is named)."""
-    req = build_request(strategy_id, start_date, end_date, market_ids, portfolio_id=portfolio_id, sleeve_id=sleeve_id,
-                        config_overrides=config_overrides)
+    req = build_request(
+        strategy_id,
+        start_date,
+        end_date,
+        market_ids,
+        portfolio_id=portfolio_id,
+        sleeve_id=sleeve_id,
+        config_overrides=config_overrides,
+    )
     return run_backtest(req, RunOptions(url=ensure_running(writer_url()))).run_id
 
 

@@ -37,8 +37,10 @@ def progress_bar(stream: TextIO) -> ProgressFn:
 
     def show(frac: float, day: dt.date, days: int) -> None:
         width = 30
-        filled = int(round(frac * width))
-        stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {frac * 100:5.1f}%  {day}  {days} days  {time.perf_counter() - start:5.1f}s")
+        filled = round(frac * width)
+        stream.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {frac * 100:5.1f}%  {day}  {days} days  {time.perf_counter() - start:5.1f}s"
+        )
         if frac >= 1:
             stream.write("\n")
         stream.flush()
@@ -97,30 +99,45 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         if args.command == "run":
-            req = build_request(args.strategy, args.start, args.end, args.market, portfolio_id=args.portfolio_id,
-                                sleeve_id=args.sleeve_id, config_overrides=_overrides(args.config))
-            res = run_backtest(req, RunOptions(url=ensure_running(writer_url()),
-                                               progress=None if args.quiet else progress_bar(sys.stderr)))
+            req = build_request(
+                args.strategy,
+                args.start,
+                args.end,
+                args.market,
+                portfolio_id=args.portfolio_id,
+                sleeve_id=args.sleeve_id,
+                config_overrides=_overrides(args.config),
+            )
+            res = run_backtest(
+                req,
+                RunOptions(url=ensure_running(writer_url()), progress=None if args.quiet else progress_bar(sys.stderr)),
+            )
             print(f"run_id: {res.run_id}")
             print(format_metrics(res.metrics))
             return 0
         run_id = None if args.command == "list" else _run_uuid(args.run_id)
         with psycopg.connect(ensure_running(writer_url())) as conn:
             if run_id is None:
-                print(f"{'run_id':<36}  {'strategy':<18} {'start':<10} {'end':<10} {'status':<9} {'CAGR':>8} {'Sharpe':>7}")
+                print(
+                    f"{'run_id':<36}  {'strategy':<18} {'start':<10} {'end':<10} {'status':<9} {'CAGR':>8} {'Sharpe':>7}"
+                )
                 for r in list_runs(conn):
                     cagr, sharpe = r.metrics.get("cagr"), r.metrics.get("sharpe_ratio")
                     cagr_s = f"{cagr * 100:.2f}%" if cagr is not None else "-"
                     sharpe_s = f"{sharpe:.2f}" if sharpe is not None else "-"
-                    print(f"{r.run_id!s:<36}  {r.strategy_id:<18} {r.start_date!s:<10} {r.end_date!s:<10} {r.status:<9} "
-                          f"{cagr_s:>8} {sharpe_s:>7}")
+                    print(
+                        f"{r.run_id!s:<36}  {r.strategy_id:<18} {r.start_date!s:<10} {r.end_date!s:<10} {r.status:<9} "
+                        f"{cagr_s:>8} {sharpe_s:>7}"
+                    )
             elif args.command == "report":
                 out = args.out or Path(f"tearsheet-{run_id}.html")
                 write_report(conn, run_id, out)
                 print(f"tear sheet: {out.resolve()}")
             else:
                 r = get_run(conn, run_id)
-                print(f"run_id: {run_id}\nstrategy: {r.strategy_id}  {r.start_date} .. {r.end_date}  status: {r.status}")
+                print(
+                    f"run_id: {run_id}\nstrategy: {r.strategy_id}  {r.start_date} .. {r.end_date}  status: {r.status}"
+                )
                 if r.error:
                     print(f"error: {r.error}")
                 print(format_metrics(r.metrics))

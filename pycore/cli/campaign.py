@@ -11,15 +11,18 @@ from pycore.jobs.campaign import run_campaign
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = Parser(prog="python -m pycore.campaign", description="A campaign of backtests, so the meta layer has evidence.")
+    parser = Parser(
+        prog="python -m pycore.campaign", description="A campaign of backtests, so the meta layer has evidence."
+    )
     parser.add_argument("--strategy", default="US_CORE_LONG_EQ")
     parser.add_argument("--run-here", action="store_true", help="execute the jobs in this process (no worker needed)")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds to wait for the jobs")
     args = parser.parse_args(argv)
     try:
         url = ensure_running(database_url())
-        counts = run_campaign(args.strategy, url=url, worker_url=writer_url() if args.run_here else None,
-                              timeout=args.timeout)
+        counts = run_campaign(
+            args.strategy, url=url, worker_url=writer_url() if args.run_here else None, timeout=args.timeout
+        )
     except (DevDbError, TimeoutError, psycopg.Error) as exc:
         return fail(exc)
     print("campaign: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -24,7 +24,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {SCHEMA_SQL_FILE}")
     elif args.check:
         if not target.is_file() or target.read_text() != text:
-            return fail(f"{SCHEMA_SQL_FILE} differs from pycore.run.config; run python -m pycore.config schema-sql --write")
+            return fail(
+                f"{SCHEMA_SQL_FILE} differs from pycore.run.config; run python -m pycore.config schema-sql --write"
+            )
     else:
         sys.stdout.write(text)
     return 0

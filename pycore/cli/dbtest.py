@@ -24,10 +24,16 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = Parser(prog="python -m pycore.dbtest",
-                    description="Database test stage (sqitch round trip, then pgTAP with pg_prove), and the test command.")
-    parser.add_argument("--pytest", nargs=argparse.REMAINDER, metavar="ARGS",
-                        help="after the pgTAP stage, run pytest with these arguments against the same server")
+    parser = Parser(
+        prog="python -m pycore.dbtest",
+        description="Database test stage (sqitch round trip, then pgTAP with pg_prove), and the test command.",
+    )
+    parser.add_argument(
+        "--pytest",
+        nargs=argparse.REMAINDER,
+        metavar="ARGS",
+        help="after the pgTAP stage, run pytest with these arguments against the same server",
+    )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:

@@ -11,10 +11,16 @@ from pycore.dev.deploy import DeployError, deploy, find_drift, sqitch
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = Parser(prog="python -m pycore.deploy", description="Deploy the schema with sqitch against the project's database.")
-    parser.add_argument("command", nargs="?", default="deploy",
-                        choices=["deploy", "rebase", "verify", "revert", "status"],
-                        help="rebase: redeploy from the first deployed change whose deploy script was edited")
+    parser = Parser(
+        prog="python -m pycore.deploy", description="Deploy the schema with sqitch against the project's database."
+    )
+    parser.add_argument(
+        "command",
+        nargs="?",
+        default="deploy",
+        choices=["deploy", "rebase", "verify", "revert", "status"],
+        help="rebase: redeploy from the first deployed change whose deploy script was edited",
+    )
     args = parser.parse_args(argv)
     try:
         url = ensure_running(database_url())

@@ -13,7 +13,9 @@ from pycore.dev.cluster import DevDbError, ensure_running
 def main(argv: list[str] | None = None) -> int:
     parser = Parser(prog="python -m pycore.engines", description="Refresh the market-state engines (SQL).")
     parser.add_argument("--market", default="US_EQ")
-    parser.add_argument("--force", action="store_true", help="run them even when they are newer than the last data load")
+    parser.add_argument(
+        "--force", action="store_true", help="run them even when they are newer than the last data load"
+    )
     args = parser.parse_args(argv)
     try:
         with psycopg.connect(ensure_running(database_url())) as conn:

@@ -15,9 +15,11 @@ from pycore.gateway.auth import jwt_secret, make_token
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = Parser(prog="python -m pycore.gateway", description="A PostgREST-compatible gateway for development and CI.")
+    parser = Parser(
+        prog="python -m pycore.gateway", description="A PostgREST-compatible gateway for development and CI."
+    )
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PROMETHEUS_API_PORT", 3000)))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PROMETHEUS_API_PORT", "3000")))
     parser.add_argument("--token", metavar="ROLE", help="print a JWT for ROLE (e.g. operator) and exit")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -14,7 +14,9 @@ from pycore_ext.pricecsv import CsvRowError
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = Parser(prog="python -m pycore.load", description="Load the shipped market data into hist with binary COPY.")
+    parser = Parser(
+        prog="python -m pycore.load", description="Load the shipped market data into hist with binary COPY."
+    )
     parser.add_argument("--data-dir", type=Path, default=None, help="data directory (default: data/ of the project)")
     args = parser.parse_args(argv)
     data_dir = args.data_dir or default_data_dir()

@@ -17,8 +17,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = Parser(prog="python -m pycore.proxy", description="The seed's URLs through nginx in front of the API.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=proxy_port())
-    parser.add_argument("--upstream", default=f"127.0.0.1:{os.environ.get('PROMETHEUS_API_PORT', '3000')}",
-                        help="HOST:PORT of the API (the gateway or PostgREST)")
+    parser.add_argument(
+        "--upstream",
+        default=f"127.0.0.1:{os.environ.get('PROMETHEUS_API_PORT', '3000')}",
+        help="HOST:PORT of the API (the gateway or PostgREST)",
+    )
     parser.add_argument("--prefix", type=Path, default=default_prefix())
     args = parser.parse_args(argv)
     try:

@@ -19,8 +19,12 @@ from pycore_ext.pricecsv import CsvRowError
 def main(argv: list[str] | None = None) -> int:
     parser = Parser(prog="python -m pycore.stack", description="Bring the whole local stack up, or down.")
     parser.add_argument("command", choices=["up", "down", "status", "summary"])
-    parser.add_argument("--campaign", choices=["full", "small", "none"], default="full",
-                        help="up: the campaign to run (full: 6 periods x 3 configs; small: 1 period x 2 configs)")
+    parser.add_argument(
+        "--campaign",
+        choices=["full", "small", "none"],
+        default="full",
+        help="up: the campaign to run (full: 6 periods x 3 configs; small: 1 period x 2 configs)",
+    )
     args = parser.parse_args(argv)
     try:
         if args.command == "up":

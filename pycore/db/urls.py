@@ -100,7 +100,9 @@ def is_embedded(url: str) -> bool:
     """Whether ``url`` reaches the embedded cluster of this work tree (:func:`default_cluster`)."""
     params = conninfo_to_dict(url)
     cluster = default_cluster()
-    return str(params.get("host") or "") == str(cluster.socket_dir) and str(params.get("port") or "") == str(cluster.port)
+    return str(params.get("host") or "") == str(cluster.socket_dir) and str(params.get("port") or "") == str(
+        cluster.port
+    )
 
 
 def database_url() -> str:

@@ -94,8 +94,9 @@ def server_for_tests() -> Iterator[tuple[str, bool]]:
         yield url, False
         return
     with ephemeral_cluster() as cluster:
-        print(f"test server: an ephemeral PostgreSQL cluster on 127.0.0.1:{cluster.port} "
-              f"in {cluster.base}, removed at the end", flush=True)
+        print(
+            f"test server: an ephemeral PostgreSQL cluster on 127.0.0.1:{cluster.port} "
+            f"in {cluster.base}, removed at the end",
+            flush=True,
+        )
         yield cluster.url("postgres"), True
-
-

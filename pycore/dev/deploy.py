@@ -66,9 +66,7 @@ def sqitch(command: str, url: str, *extra: str, quiet: bool = False) -> str:
     if command == "deploy":
         args.append("--verify")
     args += [*extra, "db:pg:"]
-    res = subprocess.run(
-        args, cwd=project_root(), env=libpq_env(url), capture_output=True, text=True, check=False
-    )
+    res = subprocess.run(args, cwd=project_root(), env=libpq_env(url), capture_output=True, text=True, check=False)
     out = (res.stdout + res.stderr).strip()
     if res.returncode != 0 and not (command == "status" and res.returncode == 1):
         raise DeployError(f"sqitch {command} failed:\n{out}")
@@ -93,7 +91,7 @@ def ensure_job_queue_schema(url: str) -> bool:
         schema_sql = files("procrastinate").joinpath("sql/schema.sql").read_text()
         with conn.transaction():
             conn.execute("set local search_path = public")
-            conn.execute(schema_sql)  # type: ignore[arg-type]
+            conn.execute(schema_sql)
     return True
 
 
@@ -133,8 +131,10 @@ class Drift:
     onto: str  # the change a rebase reverts to ("@ROOT" when the very first change was edited)
 
     def line(self) -> str:
-        return (f"{len(self.redeploy)} deployed changes from {self.redeploy[0]} on "
-                f"(deploy scripts edited since deployed: {', '.join(self.changed)})")
+        return (
+            f"{len(self.redeploy)} deployed changes from {self.redeploy[0]} on "
+            f"(deploy scripts edited since deployed: {', '.join(self.changed)})"
+        )
 
 
 def find_drift(url: str) -> Drift | None:

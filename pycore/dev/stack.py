@@ -15,6 +15,7 @@ PostgreSQL.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -46,8 +47,13 @@ from pycore.run.report import format_metrics
 from pycore.run.service import RunOptions, run_backtest
 
 # The seed's example backtest, booked into the seed's portfolio MAIN (what its Step 2 SQL and Step 3 URLs read).
-SEED_EXAMPLE = BacktestRequest(strategy_id="US_CORE_LONG_EQ", start_date=dt.date(2023, 1, 1), end_date=dt.date(2024, 1, 1),
-                               market_ids=("US_EQ",), portfolio_id=DEFAULT_PORTFOLIO_ID)
+SEED_EXAMPLE = BacktestRequest(
+    strategy_id="US_CORE_LONG_EQ",
+    start_date=dt.date(2023, 1, 1),
+    end_date=dt.date(2024, 1, 1),
+    market_ids=("US_EQ",),
+    portfolio_id=DEFAULT_PORTFOLIO_ID,
+)
 
 SUMMARY_SQL = """
 select 'instruments' as what, count(*)::text as n,
@@ -103,9 +109,15 @@ def print_summary(url: str) -> None:
         print(f"  {what:<32} {n:>12}  {span}")
     print("\nWhere to look")
     print(f"  psql:        {psql_command(url)}")
-    print(f"  analysts:    {psql_command(with_user(url, ANALYST))}   (read-only; runtime, hist, api on the search path)")
-    print("  e.g.        SELECT run_id, strategy_id, start_date, end_date, metrics_json FROM backtest_runs ORDER BY created_at DESC LIMIT 1;")
-    print("              select * from hist.prices_daily where instrument_id = 'AAPL' order by trade_date desc limit 5;")
+    print(
+        f"  analysts:    {psql_command(with_user(url, ANALYST))}   (read-only; runtime, hist, api on the search path)"
+    )
+    print(
+        "  e.g.        SELECT run_id, strategy_id, start_date, end_date, metrics_json FROM backtest_runs ORDER BY created_at DESC LIMIT 1;"
+    )
+    print(
+        "              select * from hist.prices_daily where instrument_id = 'AAPL' order by trade_date desc limit 5;"
+    )
     print("  schema:     \\dt hist.*   \\dt runtime.*   \\dv api.*")
 
 
@@ -140,9 +152,15 @@ def start_service(name: str, module_args: list[str], env: dict[str, str] | None 
     if pid is not None:
         return pid, False
     log = open(run_dir() / f"{name}.log", "ab")  # noqa: SIM115 - handed to the child
-    proc = subprocess.Popen([sys.executable, "-m", *module_args], stdout=log, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True, cwd=project_root(),
-                            env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", *module_args],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+        cwd=project_root(),
+        env={**os.environ, **(env or {})},
+    )
     (run_dir() / f"{name}.pid").write_text(str(proc.pid))
     return proc.pid, True
 
@@ -159,10 +177,8 @@ def stop_service(name: str, timeout: float = 30.0) -> bool:
             os.kill(pid, 0)
         except ProcessLookupError:
             return True
-        try:  # reap it if it is our child
+        with contextlib.suppress(ChildProcessError):  # reap it if it is our child
             os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
         time.sleep(0.2)
     os.kill(pid, signal.SIGKILL)
     return True
@@ -189,12 +205,15 @@ def wait_for_api(base: str, timeout: float = 30.0) -> None:
         except (OSError, ValueError):
             pass
         if time.monotonic() > deadline:
-            raise DevDbError(f"the API gateway did not answer on {base} within {timeout:.0f} s; see {run_dir() / 'gateway.log'}")
+            raise DevDbError(
+                f"the API gateway did not answer on {base} within {timeout:.0f} s; see {run_dir() / 'gateway.log'}"
+            )
         time.sleep(0.3)
 
 
-def http_call(method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None,
-              timeout: float = 10.0) -> tuple[int, Any]:
+def http_call(
+    method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None, timeout: float = 10.0
+) -> tuple[int, Any]:
     req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
@@ -229,13 +248,18 @@ def check_seed_urls(base: str, shown: str, portfolio_id: str, job_id: int | None
     """Every seed URL through nginx, printed with a curl line and checked: reads answer 200 (the job as one object),
     control answers 401 without a token (it reaches the API, which refuses web_anon; nothing is written)."""
     job = job_id if job_id is not None else 0
-    submit = json.dumps({"strategy_id": strategy_id, "start_date": "2023-01-01", "end_date": "2024-01-01",
-                         "market_ids": ["US_EQ"]})
+    submit = json.dumps(
+        {"strategy_id": strategy_id, "start_date": "2023-01-01", "end_date": "2024-01-01", "market_ids": ["US_EQ"]}
+    )
     reads = [
         ("status overview", "/api/status/overview", 200),
         ("portfolio", f"/api/status/portfolio?portfolio_id={portfolio_id}", 200),
         ("portfolio risk", f"/api/status/portfolio_risk?portfolio_id={portfolio_id}", 200),
-        (f"job {job}" if job_id is not None else "job (none yet)", f"/api/control/jobs/{job}", 200 if job_id is not None else 406),
+        (
+            f"job {job}" if job_id is not None else "job (none yet)",
+            f"/api/control/jobs/{job}",
+            200 if job_id is not None else 406,
+        ),
         ("diagnostics", f"/api/intelligence/diagnostics/{strategy_id}", 200),
     ]
     writes = [
@@ -250,14 +274,23 @@ def check_seed_urls(base: str, shown: str, portfolio_id: str, job_id: int | None
         status, body = http_get(base + path)
         kind = f"{len(body)} rows" if isinstance(body, list) else "error" if status >= 400 else "object"
         ok &= status == expected
-        print(f"  {what:<16} {status} {kind:<9} curl '{shown}{path}'" + ("" if status == expected else f"   UNEXPECTED (want {expected})"))
+        print(
+            f"  {what:<16} {status} {kind:<9} curl '{shown}{path}'"
+            + ("" if status == expected else f"   UNEXPECTED (want {expected})")
+        )
     for what, path, payload in writes:
-        status, _ = http_call("POST", base + path.replace("<proposal id>", "0"), (payload or "").encode() or None,
-                              {"Content-Type": "application/json"})
+        status, _ = http_call(
+            "POST",
+            base + path.replace("<proposal id>", "0"),
+            (payload or "").encode() or None,
+            {"Content-Type": "application/json"},
+        )
         ok &= status == 401
         data = f" -H 'Content-Type: application/json' -d '{payload}'" if payload else ""
-        print(f"  {what:<16} {status} {'no token':<9} curl -X POST '{shown}{path}' -H \"Authorization: Bearer $TOKEN\"{data}"
-              + ("" if status == 401 else "   UNEXPECTED (want 401 without a token)"))
+        print(
+            f"  {what:<16} {status} {'no token':<9} curl -X POST '{shown}{path}' -H \"Authorization: Bearer $TOKEN\"{data}"
+            + ("" if status == 401 else "   UNEXPECTED (want 401 without a token)")
+        )
     return ok
 
 
@@ -298,8 +331,10 @@ def up(campaign: str = "full") -> int:
         print("  " + line)
     with psycopg.connect(url) as conn:
         engines = refresh_market_state(conn)
-    print("market state engines (regimes, stability, fragility): " + (
-        ", ".join(f"{fn} {n:,} rows in {sec:.1f} s" for fn, (n, sec) in engines.items()) or "up to date"))
+    print(
+        "market state engines (regimes, stability, fragility): "
+        + (", ".join(f"{fn} {n:,} rows in {sec:.1f} s" for fn, (n, sec) in engines.items()) or "up to date")
+    )
     print_summary(url)
     print("\nBacktest: US_CORE_LONG_EQ 2023-01-01 .. 2024-01-01 on US_EQ (the seed's example)")
     res = run_backtest(SEED_EXAMPLE, RunOptions(url=writer_url()))
@@ -307,7 +342,9 @@ def up(campaign: str = "full") -> int:
     print(format_metrics(res.metrics))
     print(f"  rows written: {sum(res.rows.values()):,} in {res.timings['total']:.1f} s")
     print(f"  psql:  {psql_command(with_user(url, ANALYST))}")
-    print(f"         SELECT as_of_date, equity, drawdown FROM backtest_daily_equity WHERE run_id = '{res.run_id}' ORDER BY as_of_date;")
+    print(
+        f"         SELECT as_of_date, equity, drawdown FROM backtest_daily_equity WHERE run_id = '{res.run_id}' ORDER BY as_of_date;"
+    )
     print(f"  cli:   python -m pycore.backtest show {res.run_id}")
 
     port = api_port()
@@ -316,10 +353,14 @@ def up(campaign: str = "full") -> int:
     print(f"\nworkers: pid {wpid} ({'started' if wnew else 'already running'}), log {run_dir() / 'worker.log'}")
     gpid, gnew = start_service("gateway", ["pycore.gateway", "--port", str(port)])
     wait_for_api(base)
-    print(f"API gateway: {base}/ pid {gpid} ({'started' if gnew else 'already running'}), log {run_dir() / 'gateway.log'}")
+    print(
+        f"API gateway: {base}/ pid {gpid} ({'started' if gnew else 'already running'}), log {run_dir() / 'gateway.log'}"
+    )
     ppid, pnew, proxy_base = start_proxy(port)
-    print(f"nginx (the seed's URLs): {proxy_base}/api/ pid {ppid} ({'started' if pnew else 'already running, reloaded'}), "
-          f"logs {default_prefix()}")
+    print(
+        f"nginx (the seed's URLs): {proxy_base}/api/ pid {ppid} ({'started' if pnew else 'already running, reloaded'}), "
+        f"logs {default_prefix()}"
+    )
 
     print("\nCampaign (evidence for the meta layer), run by the workers through the job queue:")
     counts = run_campaign("US_CORE_LONG_EQ", url=url, grid=campaign_grid(campaign))
@@ -329,7 +370,9 @@ def up(campaign: str = "full") -> int:
     job_id = last_job[0] if last_job else None
 
     token = make_token(OPERATOR)
-    portfolio = SEED_EXAMPLE.portfolio_id or DEFAULT_PORTFOLIO_ID  # MAIN, the seed's example (campaigns use their own ids)
+    portfolio = (
+        SEED_EXAMPLE.portfolio_id or DEFAULT_PORTFOLIO_ID
+    )  # MAIN, the seed's example (campaigns use their own ids)
     print(f"\nThe API (PostgREST grammar; OpenAPI at {base}/); every seed endpoint, checked just now:")
     for what, path in seed_endpoints(portfolio, job_id, res.run_id):
         status, body = http_get(base + path)
@@ -337,13 +380,25 @@ def up(campaign: str = "full") -> int:
         print(f"  {what:<16} {status} {size:<9} curl '{base}{path}'")
     print("\nControl (operator JWT; the gateway signs with .run/jwt_secret or PGRST_JWT_SECRET):")
     print(f"  export TOKEN={token}")
-    print(f"  curl -X POST {base}/rpc/run_backtest -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \\")
-    print("       -d '{\"strategy_id\": \"US_CORE_LONG_EQ\", \"start_date\": \"2023-01-01\", \"end_date\": \"2024-01-01\", \"market_ids\": [\"US_EQ\"]}'")
+    print(
+        f"  curl -X POST {base}/rpc/run_backtest -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \\"
+    )
+    print(
+        '       -d \'{"strategy_id": "US_CORE_LONG_EQ", "start_date": "2023-01-01", "end_date": "2024-01-01", "market_ids": ["US_EQ"]}\''
+    )
     print(f"  curl '{base}/jobs?job_id=eq.<job id>'")
-    print(f"  curl -X POST {base}/rpc/cancel_job -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{{\"job_id\": <job id>}}'")
-    print(f"  curl -X POST {base}/rpc/generate_proposals -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{{\"strategy_id\": \"US_CORE_LONG_EQ\"}}'")
-    print(f"  curl -X POST {base}/rpc/apply_proposal -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{{\"proposal_id\": <proposal id>}}'")
-    proxied = check_seed_urls(proxy_base, f"http://localhost:{proxy_port()}", portfolio, job_id, SEED_EXAMPLE.strategy_id)
+    print(
+        f"  curl -X POST {base}/rpc/cancel_job -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{{\"job_id\": <job id>}}'"
+    )
+    print(
+        f'  curl -X POST {base}/rpc/generate_proposals -H "Authorization: Bearer $TOKEN" -H \'Content-Type: application/json\' -d \'{{"strategy_id": "US_CORE_LONG_EQ"}}\''
+    )
+    print(
+        f"  curl -X POST {base}/rpc/apply_proposal -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{{\"proposal_id\": <proposal id>}}'"
+    )
+    proxied = check_seed_urls(
+        proxy_base, f"http://localhost:{proxy_port()}", portfolio, job_id, SEED_EXAMPLE.strategy_id
+    )
     print("\nStop everything: scripts/stop.sh")
     if not proxied:
         print("error: a seed URL through nginx did not answer as expected (see above)", file=sys.stderr)

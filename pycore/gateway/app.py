@@ -43,9 +43,11 @@ CORS_HEADERS = {
 
 def request_info(request: web.Request) -> protocol.RequestInfo:
     return protocol.RequestInfo(
-        method=request.method, path=request.path,
+        method=request.method,
+        path=request.path,
         headers={k.lower(): v for k, v in request.headers.items() if k.lower() != "authorization"},
-        cookies=dict(request.cookies.items()))
+        cookies=dict(request.cookies.items()),
+    )
 
 
 class Gateway:
@@ -62,9 +64,15 @@ class Gateway:
     async def start(self, _app: web.Application | None = None) -> None:
         # check: a pooled connection is tested before use and replaced if the server dropped it (a restart), so the
         # first request after a restart succeeds instead of failing on a dead connection
-        self.pool = AsyncConnectionPool(self.conninfo, min_size=1, max_size=8, open=False,
-                                        kwargs={"autocommit": True}, timeout=10,
-                                        check=AsyncConnectionPool.check_connection)
+        self.pool = AsyncConnectionPool(
+            self.conninfo,
+            min_size=1,
+            max_size=8,
+            open=False,
+            kwargs={"autocommit": True},
+            timeout=10,
+            check=AsyncConnectionPool.check_connection,
+        )
         await self.pool.open(wait=True, timeout=30)
         await self.reload()
         self._listener = asyncio.create_task(self._listen())
@@ -112,9 +120,17 @@ class Gateway:
         counting = grammar.count_preference(request.headers.get("Prefer", ""))
         planned = counting in ("planned", "estimated")
         total = await protocol.planned_count(self._pool(), claims, query.count, query.params) if planned else None
-        outcome = await protocol.run(self._pool(), request_info(request), claims, anon_role=self.anon_role,
-                                     read_only=True, statement=query.statement, params=query.params,
-                                     count=query.count if counting == "exact" else None, singular=singular)
+        outcome = await protocol.run(
+            self._pool(),
+            request_info(request),
+            claims,
+            anon_role=self.anon_role,
+            read_only=True,
+            statement=query.statement,
+            params=query.params,
+            count=query.count if counting == "exact" else None,
+            singular=singular,
+        )
         if not planned:
             total = outcome.total
         n = 1 if singular else len(json.loads(outcome.body or "[]"))
@@ -123,8 +139,12 @@ class Gateway:
         if counting:
             headers["Preference-Applied"] = f"count={counting}"
         headers.update(outcome.headers)
-        return web.Response(text=outcome.body, status=int(outcome.status or 200),
-                            content_type=grammar.SINGULAR if singular else "application/json", headers=headers)
+        return web.Response(
+            text=outcome.body,
+            status=int(outcome.status or 200),
+            content_type=grammar.SINGULAR if singular else "application/json",
+            headers=headers,
+        )
 
     async def handle_rpc(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
@@ -147,11 +167,22 @@ class Gateway:
         fn = self.cache.function(name, set(args))
         singular = grammar.wants_object(request.headers.get("Accept", ""))
         statement, params = grammar.rpc_query(fn, args, from_body=request.method == "POST", singular=singular)
-        outcome = await protocol.run(self._pool(), request_info(request), claims, anon_role=self.anon_role,
-                                     read_only=request.method == "GET" or fn.read_only, statement=statement,
-                                     params=params, singular=singular)
-        return web.Response(text=outcome.body if outcome.body is not None else "null", status=int(outcome.status or 200),
-                            content_type=grammar.SINGULAR if singular else "application/json", headers=outcome.headers)
+        outcome = await protocol.run(
+            self._pool(),
+            request_info(request),
+            claims,
+            anon_role=self.anon_role,
+            read_only=request.method == "GET" or fn.read_only,
+            statement=statement,
+            params=params,
+            singular=singular,
+        )
+        return web.Response(
+            text=outcome.body if outcome.body is not None else "null",
+            status=int(outcome.status or 200),
+            content_type=grammar.SINGULAR if singular else "application/json",
+            headers=outcome.headers,
+        )
 
     async def handle_root(self, request: web.Request) -> web.Response:
         self.claims(request)
@@ -163,8 +194,9 @@ def _compact(obj: Any) -> str:
 
 
 @web.middleware
-async def errors_and_cors(request: web.Request,
-                          handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+async def errors_and_cors(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
     """CORS on every answer (and the preflight), every error as PostgREST's ``{code, message, details, hint}``."""
     if request.method == "OPTIONS":
         return web.Response(status=200, headers=CORS_HEADERS)
@@ -173,17 +205,33 @@ async def errors_and_cors(request: web.Request,
     except ApiError as err:
         resp = web.json_response(err.body(), status=err.status, headers=err.headers, dumps=_compact)
     except web.HTTPRequestEntityTooLarge:
-        resp = web.json_response({"code": "PGRST102", "message": "request body too large", "details": None, "hint": None},
-                                 status=413, dumps=_compact)
+        resp = web.json_response(
+            {"code": "PGRST102", "message": "request body too large", "details": None, "hint": None},
+            status=413,
+            dumps=_compact,
+        )
     except web.HTTPException as exc:
         if exc.status == 405:
-            body = {"code": "PGRST117", "message": f"Unsupported HTTP method: {request.method}", "details": None, "hint": None}
+            body = {
+                "code": "PGRST117",
+                "message": f"Unsupported HTTP method: {request.method}",
+                "details": None,
+                "hint": None,
+            }
         else:
             body = {"code": f"PGRST{exc.status}", "message": exc.reason, "details": None, "hint": None}
         resp = web.json_response(body, status=exc.status, dumps=_compact)
     except (psycopg.OperationalError, OSError) as exc:
-        resp = web.json_response({"code": "PGRST001", "message": "Database client error. Retrying the connection.",
-                                  "details": str(exc), "hint": None}, status=503, dumps=_compact)
+        resp = web.json_response(
+            {
+                "code": "PGRST001",
+                "message": "Database client error. Retrying the connection.",
+                "details": str(exc),
+                "hint": None,
+            },
+            status=503,
+            dumps=_compact,
+        )
     resp.headers.update(CORS_HEADERS)
     return resp
 

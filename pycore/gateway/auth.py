@@ -25,16 +25,25 @@ def claims(authorization: str | None, secret: str, anon_role: str) -> dict[str, 
         return {"role": anon_role}
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise ApiError(401, "PGRST301", "Expected a Bearer token in the Authorization header",
-                       headers={"WWW-Authenticate": 'Bearer error="invalid_request"'})
+        raise ApiError(
+            401,
+            "PGRST301",
+            "Expected a Bearer token in the Authorization header",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_request"'},
+        )
     try:
         decoded = jwt.decode(token.strip(), secret, algorithms=["HS256"], options={"require": []})
     except jwt.ExpiredSignatureError:
-        raise ApiError(401, "PGRST301", "JWT expired",
-                       headers={"WWW-Authenticate": 'Bearer error="invalid_token", error_description="JWT expired"'}) from None
+        raise ApiError(
+            401,
+            "PGRST301",
+            "JWT expired",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token", error_description="JWT expired"'},
+        ) from None
     except jwt.PyJWTError as exc:
-        raise ApiError(401, "PGRST301", f"JWT invalid: {exc}",
-                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
+        raise ApiError(
+            401, "PGRST301", f"JWT invalid: {exc}", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
+        ) from None
     if not isinstance(decoded, dict):
         raise ApiError(401, "PGRST301", "JWT claims must be a JSON object")
     decoded.setdefault("role", anon_role)

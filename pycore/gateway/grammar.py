@@ -57,7 +57,10 @@ def parse_order(view: View, raw: str) -> sql.Composable:
             elif b in ("nullsfirst", "nullslast"):
                 nulls = sql.SQL("nulls first" if b == "nullsfirst" else "nulls last")
             else:
-                raise parse_error(f'"failed to parse order ({part})"', f"unexpected \"{b}\" expecting \"asc\", \"desc\", \"nullsfirst\" or \"nullslast\"")
+                raise parse_error(
+                    f'"failed to parse order ({part})"',
+                    f'unexpected "{b}" expecting "asc", "desc", "nullsfirst" or "nullslast"',
+                )
         items.append(sql.SQL(" ").join([sql.Identifier(col), direction] + ([nulls] if nulls else [])))
     return sql.SQL(", ").join(items)
 
@@ -185,7 +188,8 @@ def read_query(view: View, query: Iterable[tuple[str, str]], singular: bool) -> 
     offset = int_param("offset", first.get("offset"), 0) or 0
     limit = MAX_ROWS if limit is None else min(limit, MAX_ROWS)
     base = sql.SQL("select {} from {}").format(
-        sql.SQL(", ").join(sql.Identifier(c) for c in cols), sql.Identifier(SCHEMA, view.name))
+        sql.SQL(", ").join(sql.Identifier(c) for c in cols), sql.Identifier(SCHEMA, view.name)
+    )
     counted = sql.SQL("select count(*) from {}").format(sql.Identifier(SCHEMA, view.name))
     if where:
         base = sql.SQL("{} where {}").format(base, sql.SQL(" and ").join(where))
@@ -214,8 +218,17 @@ def rpc_query(fn: Function, args: dict[str, Any], *, from_body: bool, singular: 
                 raise ApiError(400, "22P02", f'argument "{arg_name}" must be an array')
             params.append([None if v is None else str(v) for v in value])
         else:
-            params.append(None if value is None else (json.dumps(value) if isinstance(value, (dict, list)) else
-                                                      str(value).lower() if isinstance(value, bool) else str(value)))
+            params.append(
+                None
+                if value is None
+                else (
+                    json.dumps(value)
+                    if isinstance(value, (dict, list))
+                    else str(value).lower()
+                    if isinstance(value, bool)
+                    else str(value)
+                )
+            )
         exprs.append(sql.SQL("{} => {}::{}").format(sql.Identifier(arg_name), sql.Placeholder(), sql.SQL(typ)))
     call = sql.SQL("{}({})").format(sql.Identifier(SCHEMA, fn.name), sql.SQL(", ").join(exprs))
     if fn.returns_set:

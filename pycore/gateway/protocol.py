@@ -45,9 +45,18 @@ class Outcome:
     status: str | None  # response.status as SQL set it
 
 
-async def run(pool: AsyncConnectionPool, info: RequestInfo, claims: dict[str, Any], *, anon_role: str,
-              read_only: bool, statement: sql.Composed, params: list[Any], count: sql.Composed | None = None,
-              singular: bool = False) -> Outcome:
+async def run(
+    pool: AsyncConnectionPool,
+    info: RequestInfo,
+    claims: dict[str, Any],
+    *,
+    anon_role: str,
+    read_only: bool,
+    statement: sql.Composed,
+    params: list[Any],
+    count: sql.Composed | None = None,
+    singular: bool = False,
+) -> Outcome:
     """One request's transaction. ``statement`` answers one row (body, number of rows); ``count`` (same parameters)
     answers the total; ``singular``: exactly one row, else 406 and ROLLBACK."""
     authenticated = claims.get("role") != anon_role
@@ -59,8 +68,16 @@ async def run(pool: AsyncConnectionPool, info: RequestInfo, claims: dict[str, An
                 "set_config('request.jwt.claims', %s, true), set_config('request.method', %s, true), "
                 "set_config('request.path', %s, true), set_config('request.headers', %s, true), "
                 "set_config('request.cookies', %s, true)",
-                (f"{SCHEMA}, public", claims["role"], json.dumps(claims), info.method, info.path,
-                 json.dumps(info.headers), json.dumps(info.cookies)))
+                (
+                    f"{SCHEMA}, public",
+                    claims["role"],
+                    json.dumps(claims),
+                    info.method,
+                    info.path,
+                    json.dumps(info.headers),
+                    json.dumps(info.cookies),
+                ),
+            )
             total = None
             if count is not None:
                 cur = await conn.execute(count, params)
@@ -71,10 +88,17 @@ async def run(pool: AsyncConnectionPool, info: RequestInfo, claims: dict[str, An
             n = int(row[1]) if row else 0
             if singular and n != 1:
                 await conn.execute("rollback")
-                raise ApiError(406, "PGRST116", "JSON object requested, multiple (or no) rows returned",
-                               f"The result contains {n} rows")
-            gucs = await (await conn.execute(
-                "select current_setting('response.headers', true), current_setting('response.status', true)")).fetchone()
+                raise ApiError(
+                    406,
+                    "PGRST116",
+                    "JSON object requested, multiple (or no) rows returned",
+                    f"The result contains {n} rows",
+                )
+            gucs = await (
+                await conn.execute(
+                    "select current_setting('response.headers', true), current_setting('response.status', true)"
+                )
+            ).fetchone()
             await conn.execute("commit")
         except psycopg.Error as exc:
             await conn.execute("rollback")
@@ -83,17 +107,22 @@ async def run(pool: AsyncConnectionPool, info: RequestInfo, claims: dict[str, An
     if gucs and gucs[0]:
         for item in json.loads(gucs[0]):
             headers.update({str(k): str(v) for k, v in item.items()})
-    return Outcome(body=row[0] if row else None, total=total, headers=headers,
-                   status=gucs[1] if gucs and gucs[1] else None)
+    return Outcome(
+        body=row[0] if row else None, total=total, headers=headers, status=gucs[1] if gucs and gucs[1] else None
+    )
 
 
-async def planned_count(pool: AsyncConnectionPool, claims: dict[str, Any], count: sql.Composed, params: list[Any]) -> int:
+async def planned_count(
+    pool: AsyncConnectionPool, claims: dict[str, Any], count: sql.Composed, params: list[Any]
+) -> int:
     """The planner's row estimate of ``count`` (``Prefer: count=planned|estimated``), as the request's role."""
     stmt = sql.SQL("explain (format json) {}").format(count)
     async with pool.connection() as conn:
         try:
             await conn.execute("begin read only")
-            await conn.execute("select set_config('role', %s, true), set_config('search_path', %s, true)", (claims["role"], SCHEMA))
+            await conn.execute(
+                "select set_config('role', %s, true), set_config('search_path', %s, true)", (claims["role"], SCHEMA)
+            )
             cur = await conn.execute(stmt, params)
             row = await cur.fetchone()
         finally:

@@ -57,8 +57,12 @@ class SchemaCache:
             if required <= given <= names:
                 return fn
         sig = ", ".join(sorted(given))
-        raise ApiError(404, "PGRST202", f"Could not find the function {SCHEMA}.{name}({sig}) in the schema cache",
-                       hint="If a new function was created in the database with this name and parameters, try reloading the schema cache.")
+        raise ApiError(
+            404,
+            "PGRST202",
+            f"Could not find the function {SCHEMA}.{name}({sig}) in the schema cache",
+            hint="If a new function was created in the database with this name and parameters, try reloading the schema cache.",
+        )
 
 
 async def load_schema(conn: psycopg.AsyncConnection[Any]) -> SchemaCache:
@@ -69,7 +73,9 @@ async def load_schema(conn: psycopg.AsyncConnection[Any]) -> SchemaCache:
           from pg_class c join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
          where c.relnamespace = %s::regnamespace and c.relkind in ('v', 'm', 'r')
          order by c.relname, a.attnum
-        """, (SCHEMA,))
+        """,
+        (SCHEMA,),
+    )
     for rel, col, typ, comment in await cur.fetchall():
         view = cache.views.setdefault(rel, View(rel, {}, comment))
         view.columns[col] = typ
@@ -80,7 +86,9 @@ async def load_schema(conn: psycopg.AsyncConnection[Any]) -> SchemaCache:
                p.pronargdefaults, format_type(p.prorettype, null), p.proretset, p.provolatile,
                obj_description(p.oid, 'pg_proc')
           from pg_proc p where p.pronamespace = %s::regnamespace and p.prokind = 'f'
-        """, (SCHEMA,))
+        """,
+        (SCHEMA,),
+    )
     for name, argnames, types, ndefaults, rettype, retset, vol, comment in await cur.fetchall():
         n = len(types)
         args = [(argnames[i] if i < len(argnames) else f"${i + 1}", types[i], i >= n - ndefaults) for i in range(n)]

@@ -52,8 +52,9 @@ class Cell:
     overrides: dict[str, Any]
 
 
-def cells(periods: tuple[tuple[dt.date, dt.date], ...] = DEFAULT_PERIODS,
-          variants: dict[str, dict[str, Any]] | None = None) -> list[Cell]:
+def cells(
+    periods: tuple[tuple[dt.date, dt.date], ...] = DEFAULT_PERIODS, variants: dict[str, dict[str, Any]] | None = None
+) -> list[Cell]:
     variants = DEFAULT_VARIANTS if variants is None else variants
     return [Cell(s, e, name, ov) for s, e in periods for name, ov in variants.items()]
 
@@ -65,11 +66,19 @@ def submit(url: str, strategy_id: str, grid: list[Cell], market_id: str = "US_EQ
     with psycopg.connect(url, autocommit=True) as conn:
         for cell in grid:
             portfolio_id = f"{strategy_id}.campaign.{cell.variant}"
-            params = {"strategy_id": strategy_id, "start_date": cell.start.isoformat(), "end_date": cell.end.isoformat(),
-                      "market_ids": [market_id], "config_overrides": cell.overrides, "portfolio_id": portfolio_id}
+            params = {
+                "strategy_id": strategy_id,
+                "start_date": cell.start.isoformat(),
+                "end_date": cell.end.isoformat(),
+                "market_ids": [market_id],
+                "config_overrides": cell.overrides,
+                "portfolio_id": portfolio_id,
+            }
             row = conn.execute(
                 "select job_id, status from runtime.jobs where params = %s and status in ('PENDING', 'RUNNING', 'SUCCEEDED') "
-                "order by job_id desc limit 1", (Jsonb(params),)).fetchone()
+                "order by job_id desc limit 1",
+                (Jsonb(params),),
+            ).fetchone()
             if row is not None and row[1] == "SUCCEEDED":
                 done += 1
                 continue
@@ -78,7 +87,8 @@ def submit(url: str, strategy_id: str, grid: list[Cell], market_id: str = "US_EQ
                 continue
             job = conn.execute(
                 "select api.run_backtest(%s, %s, %s, %s, %s, %s)",
-                (strategy_id, cell.start, cell.end, [market_id], Jsonb(cell.overrides), portfolio_id)).fetchone()
+                (strategy_id, cell.start, cell.end, [market_id], Jsonb(cell.overrides), portfolio_id),
+            ).fetchone()
             assert job is not None
             jobs.append(int(job[0]))
     return jobs, done
@@ -92,29 +102,51 @@ def wait(url: str, job_ids: list[int], *, timeout: float = 1800.0, stream: Any =
         while True:
             rows = conn.execute(
                 "select job_id, status, progress, params ->> 'start_date', params ->> 'end_date', params ->> 'portfolio_id', error "
-                "from runtime.jobs where job_id = any(%s) order by job_id", (job_ids,)).fetchall()
+                "from runtime.jobs where job_id = any(%s) order by job_id",
+                (job_ids,),
+            ).fetchall()
             for job_id, status, progress, start, end, portfolio, error in rows:
                 if seen.get(job_id) != status:
                     seen[job_id] = status
                     extra = f"  {error}" if error and status != "SUCCEEDED" else ""
-                    print(f"  job {job_id:>5}  {status:<9} {progress * 100:5.1f}%  {start} .. {end}  {portfolio}{extra}",
-                          file=stream, flush=True)
-            if rows and all(s in ("SUCCEEDED", "FAILED", "CANCELLED") for s in seen.values()) and len(seen) == len(job_ids):
+                    print(
+                        f"  job {job_id:>5}  {status:<9} {progress * 100:5.1f}%  {start} .. {end}  {portfolio}{extra}",
+                        file=stream,
+                        flush=True,
+                    )
+            if (
+                rows
+                and all(s in ("SUCCEEDED", "FAILED", "CANCELLED") for s in seen.values())
+                and len(seen) == len(job_ids)
+            ):
                 return seen
             if time.monotonic() > deadline:
-                raise TimeoutError(f"campaign jobs still running after {timeout:.0f} s: "
-                                   + ", ".join(str(j) for j, s in seen.items() if s in ("PENDING", "RUNNING")))
+                raise TimeoutError(
+                    f"campaign jobs still running after {timeout:.0f} s: "
+                    + ", ".join(str(j) for j, s in seen.items() if s in ("PENDING", "RUNNING"))
+                )
             time.sleep(0.5)
 
 
-def run_campaign(strategy_id: str = "US_CORE_LONG_EQ", *, url: str, worker_url: str | None = None,
-                 grid: list[Cell] | None = None, timeout: float = 1800.0, stream: Any = sys.stdout) -> dict[str, int]:
+def run_campaign(
+    strategy_id: str = "US_CORE_LONG_EQ",
+    *,
+    url: str,
+    worker_url: str | None = None,
+    grid: list[Cell] | None = None,
+    timeout: float = 1800.0,
+    stream: Any = sys.stdout,
+) -> dict[str, int]:
     """Queue the grid's cells not done yet (as ``url``'s user) and wait for their jobs; counts by final status.
 
     With ``worker_url`` the jobs run in this process first (a one-shot worker connecting as that user)."""
     grid = cells() if grid is None else grid
     job_ids, done = submit(url, strategy_id, grid)
-    print(f"campaign {strategy_id}: {len(grid)} cells, {done} already done, {len(job_ids)} queued", file=stream, flush=True)
+    print(
+        f"campaign {strategy_id}: {len(grid)} cells, {done} already done, {len(job_ids)} queued",
+        file=stream,
+        flush=True,
+    )
     if job_ids and worker_url is not None:
         asyncio.run(serve(worker_url, one_shot=True, heartbeat=2.0, stalled_after=30.0))
     states = wait(url, job_ids, timeout=timeout, stream=stream) if job_ids else {}

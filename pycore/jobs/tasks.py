@@ -186,9 +186,14 @@ def running_jobs() -> list[int]:
 
 def _params_to_request(params: dict[str, Any]) -> BacktestRequest:
     """The request of a job's parameters (as ``api.run_backtest`` stored them); BacktestError naming a bad field."""
-    return build_request(params["strategy_id"], params["start_date"], params["end_date"],
-                         tuple(params.get("market_ids") or ()), portfolio_id=params.get("portfolio_id"),
-                         config_overrides=params.get("config_overrides"))
+    return build_request(
+        params["strategy_id"],
+        params["start_date"],
+        params["end_date"],
+        tuple(params.get("market_ids") or ()),
+        portfolio_id=params.get("portfolio_id"),
+        config_overrides=params.get("config_overrides"),
+    )
 
 
 def _lost_if_refused(exc: psycopg.Error, job_id: int) -> None:
@@ -197,8 +202,15 @@ def _lost_if_refused(exc: psycopg.Error, job_id: int) -> None:
         raise JobLost(f"job {job_id}: {exc.diag.message_primary}") from None
 
 
-def execute_job(url: str, job_id: int, *, queue_job_id: int | None = None, should_abort: Callable[[], bool] | None = None,
-                policy: Policy = Policy(), chunk_days: int = 63) -> str:
+def execute_job(
+    url: str,
+    job_id: int,
+    *,
+    queue_job_id: int | None = None,
+    should_abort: Callable[[], bool] | None = None,
+    policy: Policy = Policy(),
+    chunk_days: int = 63,
+) -> str:
     """Run one attempt of a job of runtime.jobs to its end.
 
     Returns ``"SUCCEEDED"``; raises :class:`JobFailed`, ``JobAborted`` (cancelled), :class:`JobRequeued` (a
@@ -217,8 +229,15 @@ def execute_job(url: str, job_id: int, *, queue_job_id: int | None = None, shoul
             return _after_fault(url, job_id, me, exc, policy)
 
 
-def _attempt(url: str, job_id: int, me: str, queue_job_id: int | None, should_abort: Callable[[], bool] | None,
-             policy: Policy, chunk_days: int) -> str:
+def _attempt(
+    url: str,
+    job_id: int,
+    me: str,
+    queue_job_id: int | None,
+    should_abort: Callable[[], bool] | None,
+    policy: Policy,
+    chunk_days: int,
+) -> str:
     with psycopg.connect(url, autocommit=True) as conn:
         row = conn.execute("select core.job_start(%s, %s, %s, %s)", (job_id, me, queue_job_id, policy.lease)).fetchone()
         params = row[0] if row else None
@@ -230,8 +249,10 @@ def _attempt(url: str, job_id: int, me: str, queue_job_id: int | None, should_ab
         def report(frac: float, day: dt.date | None = None, run_id: uuid.UUID | None = None) -> None:
             reached[0] = min(max(frac, 0.0), 1.0)
             try:
-                cancel = conn.execute("select core.job_progress(%s, %s, %s, %s, %s, %s)",
-                                      (job_id, me, reached[0], day, run_id, policy.lease)).fetchone()
+                cancel = conn.execute(
+                    "select core.job_progress(%s, %s, %s, %s, %s, %s)",
+                    (job_id, me, reached[0], day, run_id, policy.lease),
+                ).fetchone()
             except psycopg.Error as exc:
                 _lost_if_refused(exc, job_id)
                 raise
@@ -247,8 +268,15 @@ def _attempt(url: str, job_id: int, me: str, queue_job_id: int | None, should_ab
 
         try:
             req = _params_to_request(params)
-            run_backtest(req, RunOptions(url=url, progress=lambda frac, day, _days: report(frac, day), chunk_days=chunk_days,
-                                         on_run_started=lambda run_id: report(reached[0], None, run_id)))
+            run_backtest(
+                req,
+                RunOptions(
+                    url=url,
+                    progress=lambda frac, day, _days: report(frac, day),
+                    chunk_days=chunk_days,
+                    on_run_started=lambda run_id: report(reached[0], None, run_id),
+                ),
+            )
         except JobCancelled:
             finish("CANCELLED", None)
             log.info("job %s cancelled while running; its rows were removed", job_id)
@@ -297,20 +325,24 @@ def _after_fault(url: str, job_id: int, me: str, exc: BaseException, policy: Pol
     while True:
         try:
             with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
-                row = conn.execute("select job_status, retry_at from core.job_requeue(%s, %s, %s, %s, %s)",
-                                   (job_id, me, reason, policy.max_attempts, policy.backoff)).fetchone()
+                row = conn.execute(
+                    "select job_status, retry_at from core.job_requeue(%s, %s, %s, %s, %s)",
+                    (job_id, me, reason, policy.max_attempts, policy.backoff),
+                ).fetchone()
             break
         except psycopg.Error as err:
             _lost_if_refused(err, job_id)
             if not is_transient(err) or time.monotonic() > deadline:
-                log.error("job %s: cannot reach the database to settle the attempt (%s); the recovery sweep will", job_id, err)
+                log.error(
+                    "job %s: cannot reach the database to settle the attempt (%s); the recovery sweep will", job_id, err
+                )
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
     assert row is not None
     status, retry_at = row
     if status == "PENDING":
-        when = retry_at or dt.datetime.now(dt.timezone.utc)
+        when = retry_at or dt.datetime.now(dt.UTC)
         log.warning("job %s requeued, due %s", job_id, when.isoformat(timespec="seconds"))
         raise JobRequeued(job_id, when, reason)
     if status == "SUCCEEDED":
@@ -340,8 +372,11 @@ class ResilientConnector(procrastinate.PsycopgConnector):
             except pexc.ConnectorException as exc:
                 if time.monotonic() - started > 30:
                     delay = 0.5
-                log.warning("job notifications: database unreachable (%s); listening again in %.1f s",
-                            exc.__cause__ or exc, delay)
+                log.warning(
+                    "job notifications: database unreachable (%s); listening again in %.1f s",
+                    exc.__cause__ or exc,
+                    delay,
+                )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)
 
@@ -378,21 +413,26 @@ async def maintain(url: str, policy: Policy, every: float) -> None:
             if ids:
                 cur = await conn.execute("select core.job_heartbeat(%s, %s, %s)", (me, ids, policy.lease))
                 row = await cur.fetchone()
-                for job_id in (row[0] if row else []):
+                for job_id in row[0] if row else []:
                     if job_id in running_jobs():
                         log.warning("job %s is no longer this worker's (taken over or ended)", job_id)
             if time.monotonic() >= grace_until:
-                cur = await conn.execute("select job_id, job_status, queue_job_id, action from core.job_recover(%s, %s, %s)",
-                                         (policy.stalled_after, policy.max_attempts, policy.backoff))
+                cur = await conn.execute(
+                    "select job_id, job_status, queue_job_id, action from core.job_recover(%s, %s, %s)",
+                    (policy.stalled_after, policy.max_attempts, policy.backoff),
+                )
                 for job_id, _status, queue_job_id, action in await cur.fetchall():
                     log.warning("recovered job %s (queue entry %s): %s", job_id, queue_job_id, action)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # the keeper must keep going; the database may be restarting
+        except Exception as exc:  # noqa: BLE001 -- the keeper must keep going; the database may be restarting
             if not failing:
                 text = str(exc).strip()
-                log.warning("lease renewal and recovery sweep failed (%s); retrying every %.1f s",
-                            text.splitlines()[0] if text else type(exc).__name__, every)
+                log.warning(
+                    "lease renewal and recovery sweep failed (%s); retrying every %.1f s",
+                    text.splitlines()[0] if text else type(exc).__name__,
+                    every,
+                )
             failing = True
             if conn is not None:
                 await conn.close()
@@ -400,8 +440,9 @@ async def maintain(url: str, policy: Policy, every: float) -> None:
         await asyncio.sleep(every)
 
 
-async def serve(url: str, *, one_shot: bool, heartbeat: float, stalled_after: float, policy: Policy | None = None,
-                poll: float = 2.0) -> None:
+async def serve(
+    url: str, *, one_shot: bool, heartbeat: float, stalled_after: float, policy: Policy | None = None, poll: float = 2.0
+) -> None:
     """Run one procrastinate worker on the backtests queue in this process, with the lease keeper and the sweep."""
     if policy is None:
         # a one-shot worker drains the queue and leaves: it retries at once rather than after a backoff
@@ -411,9 +452,14 @@ async def serve(url: str, *, one_shot: bool, heartbeat: float, stalled_after: fl
         keeper = asyncio.create_task(maintain(url, policy, max(0.2, min(heartbeat, policy.lease / 3))))
         try:
             await app.run_worker_async(
-                queues=[QUEUE], concurrency=1, wait=not one_shot, name=worker_name(),
-                update_heartbeat_interval=heartbeat, stalled_worker_timeout=stalled_after,
-                fetch_job_polling_interval=poll, install_signal_handlers=True,  # no graceful timeout: the job in hand finishes
+                queues=[QUEUE],
+                concurrency=1,
+                wait=not one_shot,
+                name=worker_name(),
+                update_heartbeat_interval=heartbeat,
+                stalled_worker_timeout=stalled_after,
+                fetch_job_polling_interval=poll,
+                install_signal_handlers=True,  # no graceful timeout: the job in hand finishes
             )
         finally:
             keeper.cancel()

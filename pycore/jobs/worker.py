@@ -61,7 +61,9 @@ class Supervisor:
 
     def stop(self, signum: int, _frame: Any) -> None:
         if not self.stopping:
-            log.info("supervisor: %s; stopping the worker processes (each finishes its job)", signal.Signals(signum).name)
+            log.info(
+                "supervisor: %s; stopping the worker processes (each finishes its job)", signal.Signals(signum).name
+            )
         self.stopping = True
         for slot in self.slots:
             if slot.proc is not None and slot.proc.poll() is None:
@@ -71,8 +73,14 @@ class Supervisor:
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         pids = [self.spawn(s) for s in self.slots]
-        log.info("supervisor %d: %d worker process%s on queue %s: %s", os.getpid(), len(pids),
-                 "es" if len(pids) > 1 else "", QUEUE, " ".join(map(str, pids)))
+        log.info(
+            "supervisor %d: %d worker process%s on queue %s: %s",
+            os.getpid(),
+            len(pids),
+            "es" if len(pids) > 1 else "",
+            QUEUE,
+            " ".join(map(str, pids)),
+        )
         while not all(s.done for s in self.slots):
             now = time.monotonic()
             for slot in self.slots:
@@ -105,8 +113,12 @@ class Supervisor:
                     log.warning("worker process %s; started %d", slot.death, new)
                 else:
                     slot.restart_at = now + wait
-                    log.warning("worker process %s; it died young %d times in a row: restarting in %.0f s",
-                                slot.death, slot.quick_deaths, wait)
+                    log.warning(
+                        "worker process %s; it died young %d times in a row: restarting in %.0f s",
+                        slot.death,
+                        slot.quick_deaths,
+                        wait,
+                    )
             time.sleep(0.1)
         log.info("supervisor %d: every worker process stopped", os.getpid())
         return 0

@@ -60,7 +60,8 @@ def plain_copy_seconds(conn: psycopg.Connection[Any], res: RunResult) -> float:
         for name, payload in res.writer.payloads:
             table, fields = specs[name]
             stmt = sql.SQL("copy {} ({}) from stdin (format binary)").format(
-                sql.Identifier(*table.split(".")), sql.SQL(", ").join(sql.Identifier(f[0]) for f in fields))
+                sql.Identifier(*table.split(".")), sql.SQL(", ").join(sql.Identifier(f[0]) for f in fields)
+            )
             t0 = time.perf_counter()
             with conn.cursor() as cur, cur.copy(stmt) as copy:
                 copy.write(payload)
@@ -96,7 +97,9 @@ class BenchReport:
             f"ratio {plain_s / write_s:.2f}  (target >= 0.7)",
         ]
         out += [f"      {table:<32} {n:>9,}" for table, n in sorted(res.rows.items(), key=lambda kv: -kv[1])]
-        out.append(f"(c) end to end: {self.wall_seconds:.1f} s  (target < 60 s); peak memory of this process {self.peak_mib:,.0f} MiB")
+        out.append(
+            f"(c) end to end: {self.wall_seconds:.1f} s  (target < 60 s); peak memory of this process {self.peak_mib:,.0f} MiB"
+        )
         out.append("    phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in res.timings.items()))
         return out
 
@@ -106,8 +109,9 @@ def measure(url: str, start: dt.date = dt.date(2005, 1, 3), end: dt.date | None 
     measure (a), (b) and (c)."""
     with psycopg.connect(url) as conn:
         end = end or _last_date(conn)
-    req = BacktestRequest(strategy_id="US_CORE_LONG_EQ", start_date=start, end_date=end, market_ids=("US_EQ",),
-                          portfolio_id="BENCH")
+    req = BacktestRequest(
+        strategy_id="US_CORE_LONG_EQ", start_date=start, end_date=end, market_ids=("US_EQ",), portfolio_id="BENCH"
+    )
     t0 = time.perf_counter()
     res = run_backtest(req, RunOptions(url=url, keep_payloads=True))
     wall = time.perf_counter() - t0
@@ -116,5 +120,14 @@ def measure(url: str, start: dt.date = dt.date(2005, 1, 3), end: dt.date | None 
     assert res.writer is not None
     with psycopg.connect(url) as conn:
         plain_s = plain_copy_seconds(conn, res)
-    return BenchReport(run=res, start=start, end=end, wall_seconds=wall, peak_mib=peak_mib, loop_seconds=loop_s,
-                       instrument_days_per_second=ids, write_seconds=res.writer.stats.seconds, plain_copy_seconds=plain_s)
+    return BenchReport(
+        run=res,
+        start=start,
+        end=end,
+        wall_seconds=wall,
+        peak_mib=peak_mib,
+        loop_seconds=loop_s,
+        instrument_days_per_second=ids,
+        write_seconds=res.writer.stats.seconds,
+        plain_copy_seconds=plain_s,
+    )

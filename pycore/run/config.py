@@ -51,7 +51,9 @@ class _Config(_Frozen):
             extra = info.json_schema_extra
             other = extra.get(LESS_THAN_FIELD) if isinstance(extra, dict) else None
             if other is not None and other not in names[:i]:
-                raise TypeError(f"{cls.__name__}.{name}: {LESS_THAN_FIELD} names {other!r}, which must be a field declared before it")
+                raise TypeError(
+                    f"{cls.__name__}.{name}: {LESS_THAN_FIELD} names {other!r}, which must be a field declared before it"
+                )
 
     @field_validator("*", mode="after")
     @classmethod
@@ -60,8 +62,9 @@ class _Config(_Frozen):
         extra = cls.model_fields[info.field_name].json_schema_extra if info.field_name else None
         other = extra.get(LESS_THAN_FIELD) if isinstance(extra, dict) else None
         if isinstance(other, str) and other in info.data and not value < info.data[other]:
-            raise PydanticCustomError("less_than_field", "must be less than {other} ({limit})",
-                                      {"other": other, "limit": info.data[other]})
+            raise PydanticCustomError(
+                "less_than_field", "must be less than {other} ({limit})", {"other": other, "limit": info.data[other]}
+            )
         return value
 
 
@@ -69,10 +72,17 @@ class AssessmentConfig(_Config):
     """Scores from price history only (SQL engine ``core.run_assessment``)."""
 
     momentum_lookback_days: int = Field(252, ge=21, le=756, description="sessions back for the momentum start")
-    momentum_skip_days: int = Field(21, ge=0, le=63, description="most recent sessions left out (12-1 momentum)",
-                                    json_schema_extra=less_than("momentum_lookback_days"))
+    momentum_skip_days: int = Field(
+        21,
+        ge=0,
+        le=63,
+        description="most recent sessions left out (12-1 momentum)",
+        json_schema_extra=less_than("momentum_lookback_days"),
+    )
     volatility_window_days: int = Field(60, ge=10, le=252, description="sessions of daily returns for volatility")
-    momentum_weight: float = Field(0.7, ge=0, le=1, description="weight of the momentum rank in the composite; the rest is low volatility")
+    momentum_weight: float = Field(
+        0.7, ge=0, le=1, description="weight of the momentum rank in the composite; the rest is low volatility"
+    )
 
 
 class UniverseConfig(_Config):
@@ -82,7 +92,9 @@ class UniverseConfig(_Config):
     liquidity_window_days: int = Field(60, ge=5, le=252)
     min_price: float = Field(5.0, ge=0, description="last close must be at least this")
     min_history_days: int = Field(252, ge=1, le=5000, description="sessions of price history required")
-    max_fragility: float | None = Field(None, gt=0, le=1, description="exclude instruments whose fragility score is above this (off when null)")
+    max_fragility: float | None = Field(
+        None, gt=0, le=1, description="exclude instruments whose fragility score is above this (off when null)"
+    )
 
 
 # The labels of the regime engine (core.run_regimes, model TREND_VOL_V1).
@@ -113,7 +125,9 @@ class ExecutionConfig(_Config):
     slippage_bps: float = Field(5.0, ge=0, le=1000)
     impact_bps: float = Field(100.0, ge=0, le=100_000, description="extra bps for trading 100% of the day's volume")
     volume_cap: float = Field(0.1, gt=0, le=1, description="max fraction of the day's volume one order may fill")
-    min_trade_value: float = Field(1000.0, ge=0, description="$ below which a rebalance trade is skipped (closing trades never)")
+    min_trade_value: float = Field(
+        1000.0, ge=0, description="$ below which a rebalance trade is skipped (closing trades never)"
+    )
 
 
 class StrategyConfig(_Config):
@@ -184,12 +198,13 @@ def _strip_annotations(node: dict[str, Any]) -> dict[str, Any]:
         if key in _ANNOTATIONS:
             continue
         if key in ("properties", "$defs"):
-            value = {name: _strip_annotations(sub) for name, sub in value.items()}
+            out[key] = {name: _strip_annotations(sub) for name, sub in value.items()}
         elif key in ("anyOf", "allOf", "oneOf"):
-            value = [_strip_annotations(sub) for sub in value]
+            out[key] = [_strip_annotations(sub) for sub in value]
         elif key in ("additionalProperties", "propertyNames", "items") and isinstance(value, dict):
-            value = _strip_annotations(value)
-        out[key] = value
+            out[key] = _strip_annotations(value)
+        else:
+            out[key] = value
     return out
 
 
@@ -233,10 +248,16 @@ class BacktestRequest(_Frozen):
     start_date: dt.date
     end_date: dt.date
     market_ids: tuple[str, ...] = Field(min_length=1)
-    portfolio_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]{1,64}$",
-                                     description="portfolio (book) to trade; default: the config's, else MAIN")
-    sleeve_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]{1,64}$",
-                                  description="strategy sleeve of the portfolio the run books; default: the strategy id")
+    portfolio_id: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_.-]{1,64}$",
+        description="portfolio (book) to trade; default: the config's, else MAIN",
+    )
+    sleeve_id: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_.-]{1,64}$",
+        description="strategy sleeve of the portfolio the run books; default: the strategy id",
+    )
     config_overrides: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -251,5 +272,7 @@ DEFAULT_PORTFOLIO_ID = "MAIN"
 
 # The strategy every fresh database knows: the seed's US core long-only equity sleeve, booked into MAIN.
 DEFAULT_STRATEGIES: dict[str, dict[str, Any]] = {
-    "US_CORE_LONG_EQ": StrategyConfig(strategy_id="US_CORE_LONG_EQ", portfolio_id=DEFAULT_PORTFOLIO_ID).model_dump(mode="json"),
+    "US_CORE_LONG_EQ": StrategyConfig(strategy_id="US_CORE_LONG_EQ", portfolio_id=DEFAULT_PORTFOLIO_ID).model_dump(
+        mode="json"
+    ),
 }

@@ -86,9 +86,17 @@ class RunContext:
     def rows(self) -> RowContext:
         """What every row the run writes carries."""
         md, cfg = self.market, self.config
-        return RowContext(run_id=self.run_id, run_seq=self.run_seq, strategy_id=cfg.strategy_id,
-                          portfolio_id=self.portfolio_id, market_id=cfg.market_id, instruments=md.instruments,
-                          sleeve_id=self.sleeve_id, config_json=config_json(cfg), sectors=md.sectors)
+        return RowContext(
+            run_id=self.run_id,
+            run_seq=self.run_seq,
+            strategy_id=cfg.strategy_id,
+            portfolio_id=self.portfolio_id,
+            market_id=cfg.market_id,
+            instruments=md.instruments,
+            sleeve_id=self.sleeve_id,
+            config_json=config_json(cfg),
+            sectors=md.sectors,
+        )
 
 
 @dataclass
@@ -104,7 +112,9 @@ class RunResult:
     config: StrategyConfig | None = None
 
 
-def load_strategy_config(conn: psycopg.Connection[Any], strategy_id: str, overrides: dict[str, Any] | None) -> StrategyConfig:
+def load_strategy_config(
+    conn: psycopg.Connection[Any], strategy_id: str, overrides: dict[str, Any] | None
+) -> StrategyConfig:
     row = conn.execute(
         "select config_json from runtime.strategy_configs where strategy_id = %s and is_active", (strategy_id,)
     ).fetchone()
@@ -123,8 +133,9 @@ def validate_request(req: BacktestRequest) -> None:
         raise BacktestError("a sleeve backtest trades one market; give exactly one market id")
 
 
-def fetch_strategy_inputs(conn: psycopg.Connection[Any], run_id: uuid.UUID, cfg: StrategyConfig,
-                          decision_dates: list[dt.date]) -> StrategyInputs:
+def fetch_strategy_inputs(
+    conn: psycopg.Connection[Any], run_id: uuid.UUID, cfg: StrategyConfig, decision_dates: list[dt.date]
+) -> StrategyInputs:
     """Run the SQL engines of the strategy for every decision date (``core.run_assessment`` and ``core.run_universe``
     write the run's ``instrument_scores`` and ``universe_members``) and read what the strategy needs from them."""
     conn.execute(
@@ -186,14 +197,30 @@ def run_backtest(req: BacktestRequest, options: RunOptions = RunOptions()) -> Ru
         # -> RUNNING in SQL (core.run_start); the run ends with core.run_finish or core.run_fail
         run_row = conn.execute(
             "select run_id, run_seq from core.run_start(%s, %s, %s, %s, %s, %s, %s, %s)",
-            (cfg.strategy_id, Jsonb(json.loads(config_json(cfg))), req.start_date, req.end_date, list(req.market_ids),
-             portfolio_id, sleeve_id, f"{cfg.strategy_id}_UNIVERSE"),
+            (
+                cfg.strategy_id,
+                Jsonb(json.loads(config_json(cfg))),
+                req.start_date,
+                req.end_date,
+                list(req.market_ids),
+                portfolio_id,
+                sleeve_id,
+                f"{cfg.strategy_id}_UNIVERSE",
+            ),
         ).fetchone()
         assert run_row is not None
         run_id, run_seq = run_row
         conn.commit()
-        ctx = RunContext(request=req, config=cfg, options=options, market=md, run_id=run_id, run_seq=run_seq,
-                         portfolio_id=portfolio_id, sleeve_id=sleeve_id)
+        ctx = RunContext(
+            request=req,
+            config=cfg,
+            options=options,
+            market=md,
+            run_id=run_id,
+            run_seq=run_seq,
+            portfolio_id=portfolio_id,
+            sleeve_id=sleeve_id,
+        )
         try:
             if options.on_run_started is not None:
                 options.on_run_started(run_id)
@@ -214,7 +241,9 @@ def _simulate(conn: psycopg.Connection[Any], ctx: RunContext, timings: dict[str,
     decision_dates = [pg_to_date(int(md.dates[t])) for t in np.flatnonzero(mask)]
     t = time.perf_counter()
     inputs = fetch_strategy_inputs(conn, run_id, cfg, decision_dates)
-    strategy = ctx.options.strategy_factory(cfg, run_id, decision_dates, dict(zip(md.instruments, md.sectors)), inputs)
+    strategy = ctx.options.strategy_factory(
+        cfg, run_id, decision_dates, dict(zip(md.instruments, md.sectors, strict=True)), inputs
+    )
     conn.commit()
     timings["engines"] = time.perf_counter() - t
     simulation = build_simulation(md, cfg, strategy, ctx.run_seq, mask)
@@ -234,8 +263,11 @@ def _simulate(conn: psycopg.Connection[Any], ctx: RunContext, timings: dict[str,
         )
         conn.commit()
         frac = (runner.next_day - tm.t0) / total_days
-        ctx.progress(PHASE_ENGINES + (PHASE_SIMULATED - PHASE_ENGINES) * frac, tm.date_at(runner.next_day - 1),
-                     runner.next_day - tm.t0)
+        ctx.progress(
+            PHASE_ENGINES + (PHASE_SIMULATED - PHASE_ENGINES) * frac,
+            tm.date_at(runner.next_day - 1),
+            runner.next_day - tm.t0,
+        )
     timings["simulate"] = sim_seconds
     timings["write"] = writer.stats.seconds
     t = time.perf_counter()
@@ -250,21 +282,45 @@ def _simulate(conn: psycopg.Connection[Any], ctx: RunContext, timings: dict[str,
     metrics: dict[str, Any] = row[0]
     conn.commit()
     ctx.progress(1.0, tm.date_at(tm.T - 1), total_days)
-    return RunResult(run_id=run_id, metrics=metrics, rows=dict(writer.stats.rows), timings=timings,
-                     instrument_days=md.instrument_days, writer=writer, market_data=md, strategy=strategy, config=cfg)
+    return RunResult(
+        run_id=run_id,
+        metrics=metrics,
+        rows=dict(writer.stats.rows),
+        timings=timings,
+        instrument_days=md.instrument_days,
+        writer=writer,
+        market_data=md,
+        strategy=strategy,
+        config=cfg,
+    )
 
 
-def build_request(strategy_id: str, start_date: dt.date | str, end_date: dt.date | str, market_ids: list[str] | tuple[str, ...] | str,
-                  *, portfolio_id: str | None = None, sleeve_id: str | None = None,
-                  config_overrides: dict[str, Any] | None = None) -> BacktestRequest:
+def build_request(
+    strategy_id: str,
+    start_date: dt.date | str,
+    end_date: dt.date | str,
+    market_ids: list[str] | tuple[str, ...] | str,
+    *,
+    portfolio_id: str | None = None,
+    sleeve_id: str | None = None,
+    config_overrides: dict[str, Any] | None = None,
+) -> BacktestRequest:
     """A validated request from loose values (the CLI's, the Python API's, a job's parameters); BacktestError naming
     every bad field otherwise."""
     if isinstance(market_ids, str):
         market_ids = [market_ids]
     try:
-        return BacktestRequest(strategy_id=strategy_id, start_date=start_date, end_date=end_date,  # type: ignore[arg-type]
-                               market_ids=tuple(market_ids), portfolio_id=portfolio_id, sleeve_id=sleeve_id,
-                               config_overrides=config_overrides or {})
+        return BacktestRequest.model_validate(
+            {
+                "strategy_id": strategy_id,
+                "start_date": start_date,  # a string is parsed as an ISO date
+                "end_date": end_date,
+                "market_ids": tuple(market_ids),
+                "portfolio_id": portfolio_id,
+                "sleeve_id": sleeve_id,
+                "config_overrides": config_overrides or {},
+            }
+        )
     except ValidationError as exc:
         raise BacktestError(describe(exc)) from None
 
@@ -282,8 +338,10 @@ class RunSummary:
     metrics: dict[str, Any]
 
 
-_SUMMARY = ("select run_id, strategy_id, start_date, end_date, status, error, coalesce(metrics_json, '{}') "
-            "from runtime.backtest_runs")
+_SUMMARY = (
+    "select run_id, strategy_id, start_date, end_date, status, error, coalesce(metrics_json, '{}') "
+    "from runtime.backtest_runs"
+)
 
 
 def list_runs(conn: psycopg.Connection[Any]) -> list[RunSummary]:

@@ -51,20 +51,29 @@ def build_simulator(tm: TimeMachine, cfg: StrategyConfig) -> MarketSimulator:
     """The market simulator of ``cfg``: capital, price model, commission, slippage, impact, volume cap, min trade."""
     ex = cfg.execution
     return MarketSimulator(
-        tm, initial_cash=cfg.initial_capital, price_model=ex.price_model, commission_type=ex.commission.type,
-        commission_rate=ex.commission.rate, commission_min=ex.commission.minimum, slippage_bps=ex.slippage_bps,
-        impact_bps=ex.impact_bps, volume_cap=ex.volume_cap, min_trade_value=ex.min_trade_value,
+        tm,
+        initial_cash=cfg.initial_capital,
+        price_model=ex.price_model,
+        commission_type=ex.commission.type,
+        commission_rate=ex.commission.rate,
+        commission_min=ex.commission.minimum,
+        slippage_bps=ex.slippage_bps,
+        impact_bps=ex.impact_bps,
+        volume_cap=ex.volume_cap,
+        min_trade_value=ex.min_trade_value,
     )
 
 
-def build_simulation(md: MarketData, cfg: StrategyConfig, strategy: object, run_seq: int,
-                     mask: np.ndarray | None = None) -> Simulation:
+def build_simulation(
+    md: MarketData, cfg: StrategyConfig, strategy: object, run_seq: int, mask: np.ndarray | None = None
+) -> Simulation:
     """A fresh simulation of ``strategy`` under ``cfg`` over ``md`` (rebalancing on ``mask``, default
     :func:`rebalance_mask`), its rows numbered from ``run_seq``."""
     tm = md.time_machine()
     sim = build_simulator(tm, cfg)
     buffers = RunBuffers(run_seq)
     broker = BacktestBroker(sim, buffers)
-    runner = BacktestRunner(tm, sim, broker, buffers, strategy, rebalance_mask(md, cfg) if mask is None else mask,
-                            config_json(cfg))
+    runner = BacktestRunner(
+        tm, sim, broker, buffers, strategy, rebalance_mask(md, cfg) if mask is None else mask, config_json(cfg)
+    )
     return Simulation(tm=tm, sim=sim, buffers=buffers, broker=broker, runner=runner)

@@ -54,8 +54,14 @@ class CoreLongEquity:
 
     engine_name = "US_CORE_LONG_EQ"
 
-    def __init__(self, cfg: StrategyConfig, run_id: uuid.UUID | None, decision_dates: list[dt.date],
-                 sectors: dict[str, str], inputs: StrategyInputs) -> None:
+    def __init__(
+        self,
+        cfg: StrategyConfig,
+        run_id: uuid.UUID | None,
+        decision_dates: list[dt.date],
+        sectors: dict[str, str],
+        inputs: StrategyInputs,
+    ) -> None:
         self.cfg = cfg
         self.run_id = run_id
         sector_codes = {s: k for k, s in enumerate(sorted(set(sectors.values())))}
@@ -133,8 +139,13 @@ class CoreLongEquity:
 STRATEGY_CLASSES: dict[str, type[CoreLongEquity]] = {"US_CORE_LONG_EQ": CoreLongEquity}
 
 
-def make_strategy(cfg: StrategyConfig, run_id: uuid.UUID, decision_dates: list[dt.date], sectors: dict[str, str],
-                  inputs: StrategyInputs) -> CoreLongEquity:
+def make_strategy(
+    cfg: StrategyConfig,
+    run_id: uuid.UUID,
+    decision_dates: list[dt.date],
+    sectors: dict[str, str],
+    inputs: StrategyInputs,
+) -> CoreLongEquity:
     """The strategy of ``cfg.strategy_id`` (US_CORE_LONG_EQ's class for any other), built from its inputs."""
     cls = STRATEGY_CLASSES.get(cfg.strategy_id, CoreLongEquity)
     return cls(cfg, run_id, decision_dates, sectors, inputs)
