@@ -11,6 +11,14 @@ The embedded cluster of ``scripts/main.sh`` (``.pg/``) is never used.
 ``template_db`` is a database with the schema deployed by sqitch and no data;
 ``fresh_db`` is a per-test copy of it; ``loaded_db`` holds the full market data
 set, loaded once per session with ``pycore.load``.
+
+Under pytest-xdist (``scripts/test.sh`` runs ``-n 3 --dist loadgroup``) every test is
+in one of three groups, each run by one worker process from start to end: ``server``
+(every test on the session's server: the deployed and loaded databases, the HTTP
+gateway and job workers, the console, the fault tests that restart that server),
+``stack`` (the whole stack of ``pycore.stack up`` on a cluster of its own) and ``own``
+(tests that start clusters of their own or need no database). So the data is loaded
+once per run, and a restart of the server never cuts another worker's sessions.
 """
 
 from __future__ import annotations
@@ -42,6 +50,45 @@ def _docker_available() -> bool:
         return True
     except Exception:
         return False
+
+
+# Which worker process runs a test under pytest-xdist, by node id (the scheduler sees node ids only).
+STACK = ("tests/integration/test_stack_isolation.py::test_the_database_test_stage_leaves_a_running_stack_alone",)
+OWN = ("tests/unit/", "tests/integration/test_roles_revert.py", "tests/integration/test_stack_isolation.py",
+       "tests/integration/test_setup.py::test_cluster_", "tests/integration/test_setup.py::test_setup_script_",
+       "tests/c2/test_console.py::test_gdlint_and_gdformat")
+# Fixtures on the session's server: a test that uses one must be in the "server" group.
+SERVER_FIXTURES = frozenset({"template_db", "fresh_db", "loaded_db", "conn", "api_db", "api", "pg_restart", "empty_db"})
+
+
+def suite_group(nodeid: str) -> str:
+    """The group of a test: ``stack``, ``own`` or ``server`` (see the module docstring)."""
+    if nodeid.startswith(STACK):
+        return "stack"
+    return "own" if nodeid.startswith(OWN) else "server"
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``--dist loadgroup``: one group per worker process, the groups of :func:`suite_group` (xdist's own
+    ``xdist_group`` marks do not reach its scheduler under pytest 9, whose node ids are read-only)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SuiteGroups(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return suite_group(nodeid)
+
+    return SuiteGroups(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test on the session's server outside the "server" group could meet a restart of that server."""
+    misplaced = [item.nodeid for item in items
+                 if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())) and suite_group(item.nodeid) != "server"]
+    if misplaced:
+        raise pytest.UsageError("tests on the session's server outside its group (tests/conftest.py OWN, STACK): "
+                                + ", ".join(misplaced))
 
 
 @pytest.fixture(scope="session")
@@ -94,8 +141,9 @@ def fresh_db(pg_server: str, template_db: str) -> Iterator[str]:
 def loaded_db(pg_server: str, template_db: str) -> Iterator[str]:
     url = create_db(pg_server, template=dbname_of(template_db))
     load(url, default_data_dir())
-    with psycopg.connect(url) as conn:
+    with psycopg.connect(url, autocommit=True) as conn:
         refresh_market_state(conn)
+        conn.execute("analyze")  # statistics now, not when autovacuum wakes up: the tests' queries get their plans
     yield url
     devdb.drop_database(pg_server, dbname_of(url))
 

@@ -15,7 +15,7 @@ import psycopg
 
 from pycore.cli.errors import Parser, fail
 from pycore.dev.cluster import DevDbError
-from pycore.dev.dbtest import Terminated, run, run_child, server_for_tests
+from pycore.dev.dbtest import Terminated, both_at_once, run, run_child, server_for_tests
 from pycore.dev.deploy import DeployError
 
 
@@ -32,11 +32,13 @@ def main(argv: list[str] | None = None) -> int:
         "--pytest",
         nargs=argparse.REMAINDER,
         metavar="ARGS",
-        help="after the pgTAP stage, run pytest with these arguments against the same server",
+        help="also run pytest with these arguments (alongside the pgTAP stage on an ephemeral cluster; after it on DATABASE_URL)",
     )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
+        if args.pytest is not None and not os.environ.get("DATABASE_URL"):
+            return both_at_once(args.pytest)
         with server_for_tests() as (server_url, ephemeral):
             code = run(server_url, keep_on_failure=not ephemeral)
             if code != 0 or args.pytest is None:

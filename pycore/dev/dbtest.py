@@ -4,15 +4,18 @@
 verifies it, reverts it completely, deploys and verifies it again, then runs every
 test under ``db/tests/`` with ``pg_prove``.
 
-``python -m pycore.dbtest --pytest [ARGS...]`` (what ``scripts/test.sh`` runs) then
-runs ``pytest ARGS`` against the same server, with ``DATABASE_URL`` pointing at it.
+``python -m pycore.dbtest --pytest [ARGS...]`` (what ``scripts/test.sh`` runs) also
+runs ``pytest ARGS``, with ``DATABASE_URL`` pointing at its server.
 
 The server is the one of ``DATABASE_URL`` when it is set (the scratch database is
-dropped when everything passed and kept for inspection otherwise). Without it, the
-command starts an ephemeral cluster of its own (a temporary directory, a free
-loopback port), shared by both stages, and removes it at the end: after a failure,
-on Ctrl-C and on SIGTERM too. It never uses the embedded cluster of
-``scripts/main.sh``, so tests cannot disturb a running stack.
+dropped when everything passed and kept for inspection otherwise): the stages run
+one after the other on it. Without it, the command starts an ephemeral cluster of
+its own (a temporary directory, a free loopback port) and removes it at the end:
+after a failure, on Ctrl-C and on SIGTERM too. With ``--pytest`` the two stages then
+run at the same time, pytest on that cluster and the pgTAP stage in a child
+``python -m pycore.dbtest`` on an ephemeral cluster of its own (the fault tests
+restart pytest's server), whose output is printed when it ends. It never uses the
+embedded cluster of ``scripts/main.sh``, so tests cannot disturb a running stack.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -100,3 +104,29 @@ def server_for_tests() -> Iterator[tuple[str, bool]]:
             flush=True,
         )
         yield cluster.url("postgres"), True
+
+
+def both_at_once(pytest_args: list[str]) -> int:
+    """pytest on an ephemeral cluster while a child runs the pgTAP stage on another; the first failure's exit code."""
+    with tempfile.TemporaryFile("w+") as out:
+        stage = subprocess.Popen(
+            [sys.executable, "-m", "pycore.dbtest"], cwd=project_root(), stdout=out, stderr=subprocess.STDOUT, text=True
+        )
+        try:
+            with server_for_tests() as (server_url, _):
+                env = {**os.environ, "DATABASE_URL": server_url}
+                code = run_child([sys.executable, "-m", "pytest", *pytest_args], env)
+            pgtap = stage.wait()
+        except BaseException as exc:
+            # Ctrl-C reached the child too; SIGTERM is passed on. Either way it removes its cluster.
+            if isinstance(exc, Terminated) and stage.poll() is None:
+                stage.send_signal(signal.SIGTERM)
+            try:
+                stage.wait(timeout=CHILD_GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                stage.kill()
+                stage.wait()
+            raise
+        out.seek(0)
+        print(f"\npgTAP stage (alongside pytest, on a cluster of its own):\n{out.read().rstrip()}", flush=True)
+    return code or pgtap

@@ -26,7 +26,6 @@ MARKET_WIDE = ("runtime.regimes", "runtime.stability_vectors", "runtime.fragilit
 RUN_TABLES_SQL = ("select quote_ident(n.nspname) || '.' || quote_ident(c.relname) "
                   "from unnest(core.run_tables()) with ordinality t(oid, i) join pg_catalog.pg_class c on c.oid = t.oid "
                   "join pg_catalog.pg_namespace n on n.oid = c.relnamespace order by t.i")
-LONG: dict[str, Any] = {"strategy_id": "US_CORE_LONG_EQ", "start_date": "2006-01-01", "end_date": "2020-12-31", "market_ids": ["US_EQ"]}
 YEAR: dict[str, Any] = {"strategy_id": "US_CORE_LONG_EQ", "start_date": "2020-01-01", "end_date": "2020-12-31", "market_ids": ["US_EQ"]}
 QUARTER: dict[str, Any] = {"strategy_id": "US_CORE_LONG_EQ", "start_date": "2023-01-01", "end_date": "2023-03-31", "market_ids": ["US_EQ"]}
 # written after the day loop (core.run_risk_reports): a lock on it holds a run at 85%, every day's rows stored
@@ -98,9 +97,9 @@ def held(api: Api, table: str = HOLD_TABLE) -> Iterator[None]:
         conn.close()
 
 
-def wait_held(api: Api, job_id: int) -> dict[str, Any]:
-    """Until the job's run has simulated every day and waits on the held lock."""
-    job = api.wait_job(job_id, until=lambda j: j["status"] in TERMINAL or (j["status"] == "RUNNING" and j["progress_pct"] >= 85),
+def wait_held(api: Api, job_id: int, progress: float = 85) -> dict[str, Any]:
+    """Until the job's run has reached ``progress`` (85: every day simulated and stored) and waits on the held lock."""
+    job = api.wait_job(job_id, until=lambda j: j["status"] in TERMINAL or (j["status"] == "RUNNING" and j["progress_pct"] >= progress),
                        timeout=120, every=0.1)[-1]
     assert job["status"] == "RUNNING", job
     wait_for("the run waits on the held lock",
@@ -133,12 +132,13 @@ def queue_status(api: Api, job_id: int, expect: str | None = None) -> str:
 
 def test_killed_worker_job_is_retried_with_one_set_of_rows(api: Api, workers: Workers) -> None:
     first = workers.start()
-    job_id = api.submit(**LONG, portfolio_id="FAULT_KILL")
-    seen = api.wait_job(job_id, until=lambda j: j["status"] == "RUNNING" and j["progress_pct"] >= 40, every=0.05)
-    killed_run = seen[-1]["run_id"]
-    assert killed_run and sum(rows_of(api, killed_run).values()) > 0, "the run had written rows when its worker died"
-    first.send_signal(signal.SIGKILL)  # the supervisor: its worker process dies with it
-    first.wait()
+    with held(api):  # the run stops at the held table with its days stored: killed mid-run, never too late
+        job_id = api.submit(**YEAR, portfolio_id="FAULT_KILL")
+        killed_run = wait_held(api, job_id)["run_id"]
+        written = all_rows_of(api, killed_run, skip=(*MARKET_WIDE, HOLD_TABLE))
+        assert killed_run and sum(written.values()) > 0, "the run had written rows when its worker died"
+        first.send_signal(signal.SIGKILL)  # the supervisor: its worker process dies with it
+        first.wait()
     workers.start()  # another worker notices the dead one (its lease runs out) and retries its job
     job = api.wait_job(job_id, timeout=300)[-1]
     assert job["status"] == "SUCCEEDED", job
@@ -157,11 +157,13 @@ def test_killed_worker_job_is_retried_with_one_set_of_rows(api: Api, workers: Wo
 
 def test_cancel_mid_run(api: Api, workers: Workers) -> None:
     workers.start()
-    job_id = api.submit(**LONG, portfolio_id="FAULT_CANCEL")
-    running = api.wait_job(job_id, until=lambda j: j["status"] == "RUNNING" and j["progress_pct"] >= 30, every=0.05)[-1]
-    r = api.rpc("cancel_job", {"job_id": job_id}, token=api.operator)
-    assert r.status_code == 200 and r.json() == "CANCEL_REQUESTED"
-    t = time.monotonic()
+    # the run stops writing its first chunk of days (the equity rows are its last table): mid-run however fast it is
+    with held(api, "runtime.backtest_daily_equity"):
+        job_id = api.submit(**YEAR, portfolio_id="FAULT_CANCEL")
+        running = wait_held(api, job_id, progress=0)
+        r = api.rpc("cancel_job", {"job_id": job_id}, token=api.operator)
+        assert r.status_code == 200 and r.json() == "CANCEL_REQUESTED"
+    t = time.monotonic()  # released: the run stores that chunk, reports progress and learns of the cancel
     job = api.wait_job(job_id, timeout=30)[-1]
     assert job["status"] == "CANCELLED", job
     assert time.monotonic() - t < 5, "a cancel is honoured within a few seconds"

@@ -45,7 +45,11 @@ def writer_of(url: str) -> str:
 
 @pytest.fixture(scope="module")
 def seed_run(loaded_db: str) -> Any:
-    return run_backtest(SEED, RunOptions(url=writer_of(loaded_db), chunk_days=60))
+    res = run_backtest(SEED, RunOptions(url=writer_of(loaded_db), chunk_days=60))
+    with psycopg.connect(loaded_db, autocommit=True) as c:
+        # fresh statistics for the checks' joins over the run tables (autovacuum gets there only after a minute)
+        c.execute("analyze runtime.positions_snapshots, runtime.fills, runtime.backtest_daily_equity, runtime.orders")
+    return res
 
 
 def one(conn: psycopg.Connection[Any], q: str, *args: Any) -> Any:
