@@ -259,6 +259,18 @@ def _attempt(
             if (cancel and cancel[0]) or (should_abort is not None and should_abort()):
                 raise JobCancelled(f"job {job_id} cancelled")
 
+        def record_run(run_conn: psycopg.Connection[Any], run_id: uuid.UUID) -> None:
+            """The attempt's run, recorded on the job in the transaction that registers the run: a worker that dies
+            in between leaves neither, never a RUNNING run that no job knows (the recovery sweep fails the job's)."""
+            try:
+                run_conn.execute(
+                    "select core.job_progress(%s, %s, %s, %s, %s, %s)",
+                    (job_id, me, reached[0], None, run_id, policy.lease),
+                )
+            except psycopg.Error as exc:
+                _lost_if_refused(exc, job_id)
+                raise
+
         def finish(status: str, error: str | None) -> None:
             try:
                 conn.execute("select core.job_finish(%s, %s, %s, %s)", (job_id, me, status, error))
@@ -274,7 +286,7 @@ def _attempt(
                     url=url,
                     progress=lambda frac, day, _days: report(frac, day),
                     chunk_days=chunk_days,
-                    on_run_started=lambda run_id: report(reached[0], None, run_id),
+                    on_run_started=record_run,
                 ),
             )
         except JobCancelled:

@@ -56,8 +56,9 @@ class RunOptions:
     """the writer's connection (role pycore_writer); None: :func:`pycore.db.writer_url`"""
     progress: ProgressFn | None = None
     """called after each phase and each chunk of simulated days"""
-    on_run_started: Callable[[uuid.UUID], None] | None = None
-    """called with the run id once the run is registered"""
+    on_run_started: Callable[[psycopg.Connection[Any], uuid.UUID], None] | None = None
+    """called with the run's connection and id inside the transaction that registers the run: what it writes there
+    (a job recording its attempt's run) commits with the run or not at all, so no run is ever left without it"""
     chunk_days: int = 252
     """simulated days between two commits of rows"""
     strategy_factory: StrategyFactory = make_strategy
@@ -210,6 +211,8 @@ def run_backtest(req: BacktestRequest, options: RunOptions = RunOptions()) -> Ru
         ).fetchone()
         assert run_row is not None
         run_id, run_seq = run_row
+        if options.on_run_started is not None:
+            options.on_run_started(conn, run_id)
         conn.commit()
         ctx = RunContext(
             request=req,
@@ -222,8 +225,6 @@ def run_backtest(req: BacktestRequest, options: RunOptions = RunOptions()) -> Ru
             sleeve_id=sleeve_id,
         )
         try:
-            if options.on_run_started is not None:
-                options.on_run_started(run_id)
             result = _simulate(conn, ctx, timings)
         except BaseException as exc:
             conn.rollback()
