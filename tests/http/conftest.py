@@ -97,12 +97,13 @@ def api_db(request: pytest.FixtureRequest) -> str:
 
 
 @contextlib.contextmanager
-def serve_gateway(db_url: str, log_path: Path = ROOT / ".pytest-gateway.log") -> Iterator[Api]:
-    """The gateway over ``db_url`` (logging in as ``authenticator``) on a free port, stopped on exit."""
+def serve_gateway(db_url: str, log_path: Path = ROOT / ".pytest-gateway.log", workers: int = 1) -> Iterator[Api]:
+    """The gateway over ``db_url`` (logging in as ``authenticator``) on a free port with ``workers`` processes,
+    stopped on exit."""
     port = _free_port()
     env = {**os.environ, "PGRST_DB_URI": with_user(db_url, "authenticator"), "PGRST_JWT_SECRET": SECRET}
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "pycore.gateway", "--port", str(port)], cwd=ROOT, env=env,
+        proc = subprocess.Popen([sys.executable, "-m", "pycore.gateway", "--port", str(port), "--workers", str(workers)], cwd=ROOT, env=env,
                                 stdout=log, stderr=subprocess.STDOUT)
         try:
             client = Api(f"http://127.0.0.1:{port}", db_url)
