@@ -556,7 +556,9 @@ def requested_range(method: str, range_header: str | None, limit: int | None, of
     his = [h for h in (hi, q_hi) if h is not None]
     hi2 = min(his) if his else None
     if hi2 is not None and hi2 < lo2:  # the header's range and limit/offset do not meet
-        raise ApiError(416, "PGRST103", "Requested range not satisfiable", "Limit should be greater than or equal to zero.")
+        raise ApiError(
+            416, "PGRST103", "Requested range not satisfiable", "Limit should be greater than or equal to zero."
+        )
     n = None if hi2 is None else hi2 - lo2 + 1
     n = MAX_ROWS if n is None else min(n, MAX_ROWS)
     return Range(lo2, n)
