@@ -2,69 +2,22 @@
 
 Against the gateway, the fixture is created in a scratch database of its own. With ``PGRST_URL`` the cases run
 against that real PostgREST instead: ``DATABASE_URL`` must name the (scratch) database it serves, deployed; the
-fixture is created there for the module and dropped after it.
+fixture is created there for the session and dropped after it.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 import requests
 import yaml
 
-from tests.conftest import create_db, dbname_of
-from tests.http.conftest import Api, serve_gateway
+from tests.http.conftest import CONFORMANCE as HERE
+from tests.http.conftest import Api
 
-HERE = Path(__file__).parent / "conformance"
 CASES: list[dict[str, Any]] = yaml.safe_load((HERE / "cases.yaml").read_text())
-
-
-def _apply(url: str, script: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute((HERE / script).read_text())
-
-
-def _wait_for_fixture(api: Api) -> None:
-    deadline = time.monotonic() + 15
-    while api.get("/cf_items?limit=0").status_code != 200:
-        assert time.monotonic() < deadline, "the server did not see the fixture within 15 s"
-        time.sleep(0.05)
-
-
-@pytest.fixture(scope="module")
-def conformance_api(request: pytest.FixtureRequest) -> Iterator[Api]:
-    external = os.environ.get("PGRST_URL")
-    if external:
-        url = os.environ.get("DATABASE_URL")
-        if not url:
-            pytest.skip("PGRST_URL is set but DATABASE_URL (the scratch database it serves) is not")
-        _apply(url, "fixture.sql")
-        try:
-            api = Api(external, url)
-            _wait_for_fixture(api)
-            yield api
-        finally:
-            _apply(url, "fixture_drop.sql")
-        return
-    server: str = request.getfixturevalue("pg_server")
-    template: str = request.getfixturevalue("template_db")
-    url = create_db(server, template=dbname_of(template))
-    try:
-        _apply(url, "fixture.sql")
-        with serve_gateway(url) as api:
-            _wait_for_fixture(api)
-            yield api
-    finally:
-        from pycore.dev import cluster as devdb
-
-        devdb.drop_database(server, dbname_of(url))
 
 
 def send(api: Api, case: dict[str, Any]) -> requests.Response:
