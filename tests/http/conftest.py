@@ -40,6 +40,7 @@ class Api:
         self.db_url = db_url
         self.operator = make_token("operator", SECRET, sub="http-tests")
         self.session = requests.Session()
+        self.proc: subprocess.Popen[bytes] | None = None  # the gateway process, when a test started it
 
     def get(self, path: str, token: str | None = None, **kw: Any) -> requests.Response:
         headers = kw.pop("headers", {})
@@ -108,6 +109,7 @@ def serve_gateway(db_url: str, log_path: Path = ROOT / ".pytest-gateway.log", wo
                                 stdout=log, stderr=subprocess.STDOUT)
         try:
             client = Api(f"http://127.0.0.1:{port}", db_url)
+            client.proc = proc
             deadline = time.monotonic() + 30
             while True:
                 try:
