@@ -176,7 +176,15 @@ def read(
 ) -> Statement:
     """The statement of a read of ``source`` (a relation, or a function call with ``source_params``, named
     ``pgrst_call``)."""
-    qualifier = source if isinstance(source, sql.Identifier) else sql.Identifier("pgrst_call")
+    prefix: sql.Composable = sql.SQL("")
+    call_source: sql.Composable | None = None
+    if not isinstance(source, sql.Identifier):
+        call_source = source
+        # a function call: evaluated once, in a CTE of its own, that the page and the count both read (PostgREST
+        # too calls the function once); a volatile call is never inlined
+        prefix = sql.SQL("pgrst_call AS (SELECT * FROM {}), ").format(source)
+        source = sql.Identifier("pgrst_call")
+    qualifier = source
     p = _Params(qualifier)
     p.values += source_params
     select = _select(q.select, p) if not scalar else sql.SQL("pgrst_call.pgrst_scalar")
@@ -190,16 +198,16 @@ def read(
     inner = sql.SQL("SELECT {} FROM {}{}{}{}").format(select, source, where, order, limit)
     # the count repeats the source and the filters: its parameters again
     cp = _Params(qualifier)
-    cp.values += source_params
     count_sql = sql.SQL("SELECT 1 FROM {}{}").format(source, _where(q, cp))
     total = sql.SQL("(SELECT pg_catalog.count(*) FROM pgrst_source_count)") if count else sql.SQL("null::bigint")
     count_cte = sql.SQL(", pgrst_source_count AS ({})").format(count_sql) if count else sql.SQL("")
     main = sql.SQL(
-        "WITH pgrst_source AS ({}){} SELECT {} AS total_result_set, {} AS page_total, {} AS body, "
+        "WITH {}pgrst_source AS ({}){} SELECT {} AS total_result_set, {} AS page_total, {} AS body, "
         "nullif(current_setting('response.headers', true), '') AS response_headers, "
         "nullif(current_setting('response.status', true), '') AS response_status "
         "FROM (SELECT * FROM pgrst_source) _postgrest_t"
     ).format(
+        prefix,
         inner,
         count_cte,
         total,
@@ -207,7 +215,13 @@ def read(
         _body(media, scalar, single_value),
     )
     params = p.values + (cp.values if count else [])
-    return Statement(main, params, count_sql, cp.values)
+    # the plan of the count (Prefer: count=planned) stands alone: with a function, it names the call itself
+    count_alone: sql.Composed = sql.Composed([count_sql])
+    count_params = cp.values
+    if call_source is not None:
+        count_alone = sql.SQL("WITH pgrst_call AS (SELECT * FROM {}) {}").format(call_source, count_sql)
+        count_params = source_params + cp.values
+    return Statement(main, params, count_alone, count_params)
 
 
 def call(fn: Function, args: dict[str, Any] | None, body: Any, *, from_body: bool) -> tuple[sql.Composable, list[Any]]:
