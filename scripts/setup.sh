@@ -3,12 +3,18 @@
 #   1. system packages (PostgreSQL 15, pgTAP, sqitch, pg_prove, nginx) when any is missing;
 #   2. Godot 4 for the C2 console (c2/tools/install-godot.sh, pinned, into c2/.tools) when missing;
 #   3. a project virtualenv (.venv) with pycore installed in editable mode, which
-#      compiles the Cython modules in pycore_ext/ (rebuilt only when sources change).
+#      compiles the Cython modules in pycore_ext/ (rebuilt only when sources change);
+#   4. the JavaScript PostgREST client the tests run against the gateway (tests/clients: npm ci from the committed
+#      package-lock.json; Node.js 20+ and npm from Debian when missing), again only when the lock file changes.
 # A second run changes nothing and takes about a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(postgresql-15 postgresql-15-pgtap sqitch libdbd-pg-perl libtap-parser-sourcehandler-pgtap-perl nginx)
+# Node.js for the JavaScript client tests: Debian's packages only when no node/npm is on the PATH already
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  APT_PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -68,5 +74,13 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ] || ! .venv/bin/python -c "impo
   fi
   .venv/bin/python -c "import pycore_ext.copybuf, pycore_ext.pricecsv"
   echo "$digest" > "$stamp"
+fi
+# the JavaScript client tests' packages, exactly as locked; again only when the lock file changed
+js_stamp=tests/clients/node_modules/.prometheus-lock
+js_digest=$(sha256sum tests/clients/package-lock.json | cut -c1-64)
+if [ "$(cat "$js_stamp" 2>/dev/null)" != "$js_digest" ]; then
+  echo "setup: installing the JavaScript client tests' packages (npm ci)"
+  (cd tests/clients && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  echo "$js_digest" > "$js_stamp"
 fi
 echo "setup: ok"

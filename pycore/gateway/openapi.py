@@ -37,7 +37,7 @@ def describe(cache: SchemaCache, host: str) -> dict[str, Any]:
         }
         params = [
             {"name": p, "in": "query", "type": "string", "required": False}
-            for p in ("select", "order", "limit", "offset")
+            for p in ("select", "order", "limit", "offset", "or", "and")
         ]
         params += [
             {
@@ -45,7 +45,7 @@ def describe(cache: SchemaCache, host: str) -> dict[str, Any]:
                 "in": "query",
                 "type": "string",
                 "required": False,
-                "description": "filter: eq, neq, gt, gte, lt, lte, in, is, like (not. negates)",
+                "description": "filter: eq, neq, gt, gte, lt, lte, like, ilike, match, imatch, in, is, isdistinct, cs, cd, ov, fts, plfts, phfts, wfts (not. negates); or=(...), and=(...)",
             }
             for c in v.columns
         ]

@@ -23,8 +23,9 @@ import pytest
 import requests
 
 from pycore.db import with_user
+from pycore.dev.cluster import drop_database
 from pycore.gateway.auth import make_token
-from tests.conftest import _free_port
+from tests.conftest import _free_port, create_db, dbname_of
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = os.environ.get("PGRST_JWT_SECRET", "test-secret-of-the-http-contract-suite-0123456789")
@@ -39,6 +40,7 @@ class Api:
         self.db_url = db_url
         self.operator = make_token("operator", SECRET, sub="http-tests")
         self.session = requests.Session()
+        self.proc: subprocess.Popen[bytes] | None = None  # the gateway process, when a test started it
 
     def get(self, path: str, token: str | None = None, **kw: Any) -> requests.Response:
         headers = kw.pop("headers", {})
@@ -97,15 +99,17 @@ def api_db(request: pytest.FixtureRequest) -> str:
 
 
 @contextlib.contextmanager
-def serve_gateway(db_url: str, log_path: Path = ROOT / ".pytest-gateway.log") -> Iterator[Api]:
-    """The gateway over ``db_url`` (logging in as ``authenticator``) on a free port, stopped on exit."""
+def serve_gateway(db_url: str, log_path: Path = ROOT / ".pytest-gateway.log", workers: int = 1) -> Iterator[Api]:
+    """The gateway over ``db_url`` (logging in as ``authenticator``) on a free port with ``workers`` processes,
+    stopped on exit."""
     port = _free_port()
     env = {**os.environ, "PGRST_DB_URI": with_user(db_url, "authenticator"), "PGRST_JWT_SECRET": SECRET}
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "pycore.gateway", "--port", str(port)], cwd=ROOT, env=env,
+        proc = subprocess.Popen([sys.executable, "-m", "pycore.gateway", "--port", str(port), "--workers", str(workers)], cwd=ROOT, env=env,
                                 stdout=log, stderr=subprocess.STDOUT)
         try:
             client = Api(f"http://127.0.0.1:{port}", db_url)
+            client.proc = proc
             deadline = time.monotonic() + 30
             while True:
                 try:
@@ -134,6 +138,49 @@ def api(api_db: str) -> Iterator[Api]:
         return
     with serve_gateway(api_db) as client:
         yield client
+
+
+CONFORMANCE = Path(__file__).parent / "conformance"
+
+
+
+def _apply(url: str, script: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute((CONFORMANCE / script).read_text())
+
+
+def _wait_for_fixture(api: Api) -> None:
+    deadline = time.monotonic() + 15
+    while api.get("/cf_items?limit=0").status_code != 200:
+        assert time.monotonic() < deadline, "the server did not see the fixture within 15 s"
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="session")
+def conformance_api(request: pytest.FixtureRequest) -> Iterator[Api]:
+    external = os.environ.get("PGRST_URL")
+    if external:
+        url = os.environ.get("DATABASE_URL")
+        if not url:
+            pytest.skip("PGRST_URL is set but DATABASE_URL (the scratch database it serves) is not")
+        _apply(url, "fixture.sql")
+        try:
+            api = Api(external, url)
+            _wait_for_fixture(api)
+            yield api
+        finally:
+            _apply(url, "fixture_drop.sql")
+        return
+    server: str = request.getfixturevalue("pg_server")
+    template: str = request.getfixturevalue("template_db")
+    url = create_db(server, template=dbname_of(template))
+    try:
+        _apply(url, "fixture.sql")
+        with serve_gateway(url) as api:
+            _wait_for_fixture(api)
+            yield api
+    finally:
+        drop_database(server, dbname_of(url))
 
 
 class Workers:
