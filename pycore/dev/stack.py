@@ -356,6 +356,13 @@ def up(campaign: str = "full") -> int:
     print(
         f"API gateway: {base}/ pid {gpid} ({'started' if gnew else 'already running'}), log {run_dir() / 'gateway.log'}"
     )
+    eport = int(os.environ.get("PROMETHEUS_EVENTS_PORT", "3001"))
+    epid, enew = start_service("events", ["pycore.events", "--port", str(eport)])
+    print(
+        f"live updates: ws://127.0.0.1:{eport}/ws and curl -N http://127.0.0.1:{eport}/events  pid {epid} "
+        f"({'started' if enew else 'already running'}), log {run_dir() / 'events.log'}; "
+        "follow a job: python -m pycore.events watch JOB_ID"
+    )
     ppid, pnew, proxy_base = start_proxy(port)
     print(
         f"nginx (the seed's URLs): {proxy_base}/api/ pid {ppid} ({'started' if pnew else 'already running, reloaded'}), "
@@ -407,7 +414,7 @@ def up(campaign: str = "full") -> int:
 
 
 def down() -> int:
-    for name in ("proxy", "gateway", "worker"):
+    for name in ("proxy", "events", "gateway", "worker"):
         print(f"{name}: " + ("stopped" if stop_service(name) else "was not running"))
     if os.environ.get("DATABASE_URL"):
         print("DATABASE_URL is set: the project started no database, nothing to stop")

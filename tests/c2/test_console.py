@@ -22,7 +22,7 @@ def console_env(api: Api, worker: subprocess.Popen[bytes]) -> dict[str, str]:
     job = api.submit(strategy_id="US_CORE_LONG_EQ", start_date="2023-01-01", end_date="2023-06-30", market_ids=["US_EQ"],
                      portfolio_id="MAIN")
     assert api.wait_job(job)[-1]["status"] == "SUCCEEDED"
-    return {"PROMETHEUS_API_URL": api.base, "PROMETHEUS_API_TOKEN": api.operator}
+    return {"PROMETHEUS_API_URL": api.base, "PROMETHEUS_API_TOKEN": api.operator, "PROMETHEUS_EVENTS_URL": "off"}
 
 
 def scripts() -> list[str]:

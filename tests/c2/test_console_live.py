@@ -1,0 +1,31 @@
+"""The console live: the headless suite of c2/tests/live against the gateway, a worker and the push service — a job
+driven from the terminal is followed by its events alone (polling set to an hour) and the equity chart grows."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+
+from tests.c2.conftest import godot, suite_summary
+from tests.http.conftest import Api
+from tests.http.events_support import Events, serve_events
+
+
+@pytest.fixture(scope="module")
+def events(api_db: str) -> Iterator[Events]:
+    with serve_events(api_db) as ev:
+        yield ev
+
+
+def test_the_console_follows_a_job_live(imported: None, api: Api, worker: subprocess.Popen[bytes],
+                                        events: Events) -> None:
+    env = {"PROMETHEUS_API_URL": api.base, "PROMETHEUS_API_TOKEN": api.operator,
+           "PROMETHEUS_EVENTS_URL": events.base.replace("http://", "ws://") + "/ws",
+           "PROMETHEUS_REFRESH_SECONDS": "3600", "TEST_DIR": "res://tests/live"}
+    res = godot("--headless", "--path", ".", "-s", "tests/run.gd", env=env, timeout=600)
+    out = res.stdout + res.stderr
+    assert res.returncode == 0, out[-4000:]
+    passed, failed, skipped = suite_summary(out)
+    assert (passed, failed, skipped) == (1, 0, 0), out[-2000:]
