@@ -175,6 +175,9 @@ class Hub:
                     while True:
                         async for note in conn.notifies(timeout=self.check_every):
                             self.dispatch(note.payload)
+                            # let the clients' senders run between two events of a burst (a transaction's NOTIFYs
+                            # arrive together): a client that keeps up never sees its queue fill
+                            await asyncio.sleep(0)
                         await conn.execute("select 1")  # quiet: is the server still there?
             except asyncio.CancelledError:
                 raise

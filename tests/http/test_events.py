@@ -204,11 +204,11 @@ def test_a_client_that_stops_reading_is_dropped_without_delaying_another(api: Ap
     stalled = _stalled_ws(events.base)
     fast = ws_client(events.base, types="ping")
     pad = "x" * 6000
-    n = 30 * 100
+    n = 60 * 50
     t0 = time.time()
-    for batch in range(30):
-        notify(api, [{"type": "ping", "id": batch * 100 + i, "pad": pad} for i in range(100)])
-    fast.wait("every event at the reading client", lambda g: len(g.of("ping")) == n, 60)
+    for batch in range(60):  # transactions of 50 events (under the queue of 64), as fast as the reader takes them
+        notify(api, [{"type": "ping", "id": batch * 50 + i, "pad": pad} for i in range(50)])
+        fast.wait("the batch at the reading client", lambda g, k=batch: len(g.of("ping")) == (k + 1) * 50, 30)
     took = fast.of("ping")[-1]["_received"] - t0
     assert [m["id"] for m in fast.of("ping")] == list(range(n))
     assert events.health()["dropped"] == before + 1, "the stalled client was dropped"
