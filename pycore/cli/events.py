@@ -19,14 +19,10 @@ from pycore import project_root
 from pycore.cli.errors import Parser, fail
 from pycore.db import authenticator_url, database_url
 from pycore.dev.cluster import DevDbError, ensure_running, free_port
-from pycore.events import DEFAULT_PORT
+from pycore.events import events_port
 from pycore.events.app import EventService, make_app
 from pycore.events.hub import Hub
 from pycore.gateway.auth import jwt_secret
-
-
-def events_port() -> int:
-    return int(os.environ.get("PROMETHEUS_EVENTS_PORT", str(DEFAULT_PORT)))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,5 +7,12 @@ listens on one connection and fans the events out, numbered, to WebSocket and Se
 :mod:`pycore.events.bench` measures delivery.
 """
 
+import os
+
 DEFAULT_PORT = 3001
 """The push service's port (``PROMETHEUS_EVENTS_PORT``), beside the API's 3000."""
+
+
+def events_port() -> int:
+    """The push service's port: ``PROMETHEUS_EVENTS_PORT``, else :data:`DEFAULT_PORT`."""
+    return int(os.environ.get("PROMETHEUS_EVENTS_PORT", str(DEFAULT_PORT)))

@@ -4,25 +4,16 @@ driven from the terminal is followed by its events alone (polling set to an hour
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 
-import pytest
-
-from tests.c2.conftest import godot, suite_summary
+from tests.c2.conftest import events_ws, godot, suite_summary
 from tests.http.conftest import Api
-from tests.http.events_support import Events, serve_events
-
-
-@pytest.fixture(scope="module")
-def events(api_db: str) -> Iterator[Events]:
-    with serve_events(api_db) as ev:
-        yield ev
+from tests.http.events_support import Events
 
 
 def test_the_console_follows_a_job_live(imported: None, api: Api, worker: subprocess.Popen[bytes],
                                         events: Events) -> None:
     env = {"PROMETHEUS_API_URL": api.base, "PROMETHEUS_API_TOKEN": api.operator,
-           "PROMETHEUS_EVENTS_URL": events.base.replace("http://", "ws://") + "/ws",
+           "PROMETHEUS_EVENTS_URL": events_ws(events),
            "PROMETHEUS_REFRESH_SECONDS": "3600", "TEST_DIR": "res://tests/live"}
     res = godot("--headless", "--path", ".", "-s", "tests/run.gd", env=env, timeout=600)
     out = res.stdout + res.stderr
