@@ -128,24 +128,59 @@ func _run_backtest(cmd: CommandParser.Command) -> void:
 
 
 ## Follows a job until it ends: live when the push service is reachable (its events print as they come), else by
-## polling. Returns the final status.
+## polling; when the service goes away or events were missed mid-watch, the job is read again and, if the console
+## is no longer live, polled to its end. Returns the final status.
 func watch(job_id: int) -> String:
 	if events == null or not events.live:
 		return await follow(job_id)
+	_watching[job_id] = {}  # events that come while the job is read are kept, not lost
 	var r := await api.get_job(job_id)
 	if not r.is_ok() or r.rows().is_empty():
+		_watching.erase(job_id)
 		print_line("no job %d" % job_id if r.is_ok() else r.describe(), Fmt.LOSS)
 		return "ERROR"
 	var j := r.first()
+	var seen: Dictionary = _watching.get(job_id, {})
+	if seen.has("ended") or (not seen.is_empty() and not str(j.get("status")) in TERMINAL_STATES):
+		j.merge(seen, true)  # what events said while the job was read is as new as the read, or it ended
 	print_line(_job_line(j) + "   (live)", _status_colour(str(j.get("status"))))
 	if str(j.get("status")) in TERMINAL_STATES:
+		_watching.erase(job_id)
 		return str(j.get("status"))
 	_watching[job_id] = j
+	if not events.live:  # the service went away while the job was read
+		_poll_watched(job_id)
 	while true:
 		var ended: Array = await job_finished
 		if int(ended[0]) == job_id:
 			return str(ended[1])
 	return "ERROR"
+
+
+## The push service went away: the jobs being watched are polled to their end.
+func _on_events_live_changed(live: bool) -> void:
+	super(live)
+	if not live:
+		for job_id: int in _watching.keys():
+			if not (_watching[job_id] as Dictionary).is_empty():
+				_poll_watched(job_id)
+
+
+## Events may have been missed: each job being watched is read again (it may have ended meanwhile).
+func _on_events_refetch_requested(reason: String) -> void:
+	super(reason)
+	for job_id: int in _watching.keys():
+		if (_watching[job_id] as Dictionary).is_empty():
+			continue
+		var r := await api.get_job(job_id)
+		if r.is_ok() and not r.rows().is_empty() and _watching.has(job_id):
+			_on_events_job_changed(r.first())
+
+
+func _poll_watched(job_id: int) -> void:
+	_watching.erase(job_id)
+	print_line("job %d: live updates unavailable, polling" % job_id, Fmt.LOSS)
+	await follow(job_id)
 
 
 func _on_events_job_changed(event: Dictionary) -> void:
@@ -160,9 +195,14 @@ func _on_events_job_changed(event: Dictionary) -> void:
 	if not _watching.has(job_id):
 		return
 	var j: Dictionary = _watching[job_id]
+	var reading := j.is_empty()  # watch() is still reading the job: it prints the state it settles on
 	j.merge(event, true)
 	j["progress_pct"] = pct
 	var status := str(event.get("status"))
+	if reading:
+		if status in TERMINAL_STATES:
+			j["ended"] = true  # watch() sees the job ended and returns this status
+		return
 	print_line(_job_line(j), _status_colour(status))
 	live_lines += 1
 	if status in TERMINAL_STATES:

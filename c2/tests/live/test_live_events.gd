@@ -1,7 +1,10 @@
 extends TestCase
 ## The console live (run with TEST_DIR=res://tests/live by tests/c2/test_console_live.py, with the push service and a
 ## worker): a job driven from the terminal is followed by its events alone (polling is set to an hour, so a poll
-## would never come back in time), the jobs table and the equity chart of the running backtest move with them.
+## would never come back in time), the jobs table and the equity chart of the running backtest move with them; and
+## when the service goes away mid-watch, the watch falls back to polling and still sees the job's end.
+
+const TERMINAL := preload("res://src/panels/TerminalPanel.tscn")
 
 
 func _events() -> EventsClientService:
@@ -19,7 +22,7 @@ func test_terminal_follows_a_job_without_a_poll() -> void:
 		return
 	var backtests := (load("res://src/panels/BacktestsPanel.tscn") as PackedScene).instantiate() as BasePanel
 	add_child(backtests)
-	var panel := (load("res://src/panels/TerminalPanel.tscn") as PackedScene).instantiate() as BasePanel
+	var panel := TERMINAL.instantiate() as BasePanel
 	add_child(panel)
 	panel.set("poll_seconds", 3600.0)
 	var requests: Array[String] = []
@@ -39,3 +42,39 @@ func test_terminal_follows_a_job_without_a_poll() -> void:
 	assert_eq(dates[0], "2022-01-03", "from its first session")
 	panel.queue_free()
 	backtests.queue_free()
+
+
+func test_a_watch_falls_back_to_polling_when_the_service_goes_away() -> void:
+	var events := _events()
+	var waited := 0.0
+	while not events.live and waited < 15.0:
+		await get_tree().create_timer(0.1).timeout
+		waited += 0.1
+	assert_true(events.live, "the console is live (connected to %s)" % events.url)
+	if not events.live:
+		return
+	var panel := TERMINAL.instantiate() as BasePanel
+	add_child(panel)
+	panel.set("poll_seconds", 0.2)
+	var submitted := await api().run_backtest("US_CORE_LONG_EQ", "2015-01-01", "2019-12-31", "US_EQ")
+	assert_ok(submitted, "run_backtest")
+	var job_id := int(submitted.data)
+	var ended := {}
+	panel.connect("job_finished", func(id: int, status: String) -> void: ended[id] = status)
+	panel.call("watch", job_id)  # not awaited: it follows the job while the test pulls the service away
+	waited = 0.0
+	while not str(panel.call("text")).contains("(live)") and waited < 30.0:
+		await get_tree().create_timer(0.05).timeout
+		waited += 0.05
+	assert_true(str(panel.call("text")).contains("(live)"), "the watch started live: " + str(panel.call("text")))
+	events.close()  # the push service is gone: the watch must not wait for events that never come
+	waited = 0.0
+	while not ended.has(job_id) and waited < 240.0:
+		await get_tree().create_timer(0.1).timeout
+		waited += 0.1
+	events.enabled = true
+	events.open()
+	var out: String = panel.call("text")
+	assert_true(out.contains("live updates unavailable, polling"), "the watch fell back to polling: " + out)
+	assert_eq(ended.get(job_id), "SUCCEEDED", "the watch followed the job to its end by polling: " + out)
+	panel.queue_free()
