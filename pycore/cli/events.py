@@ -98,7 +98,7 @@ def _bench(url: str | None, clients: tuple[int, ...], pings: int, burst: int) ->
             time.sleep(0.2)
     try:
         print(f"push service {url}: {pings} pings one per transaction, then {burst} events in transactions of 100")
-        print_figures(run_bench(db, url, clients, pings, burst))
+        print_figures(run_bench(db, url, clients, pings, burst, proc.pid if proc is not None else None))
     finally:
         if proc is not None:
             proc.send_signal(signal.SIGTERM)
