@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     watch.add_argument("--api", default=f"http://127.0.0.1:{os.environ.get('PROMETHEUS_API_PORT', '3000')}")
     watch.add_argument("--token", default=os.environ.get("TOKEN"), help="a JWT (default: $TOKEN; none = web_anon)")
     bench = sub.add_parser("bench", help="delivery latency and events/s (starts its own service unless --url)")
-    bench.add_argument("--url", help="a running push service (default: start one on a free port)")
+    bench.add_argument("--url", help="a running push service, its --queue deeper than the burst (default: start one)")
     bench.add_argument("--clients", default="1,100", help="client counts to measure, e.g. 1,100")
     bench.add_argument("--pings", type=int, default=200)
     bench.add_argument("--burst", type=int, default=5000)
