@@ -10,7 +10,7 @@ from pycore.data.marketdata import MarketDataError
 from pycore.db import database_url
 from pycore.dev.cluster import DevDbError, ensure_running
 from pycore.dev.deploy import DeployError
-from pycore.dev.stack import down, print_summary, service_pid, up
+from pycore.dev.stack import down, print_summary, status, up
 from pycore.run.config import ConfigError
 from pycore.run.service import BacktestError
 from pycore_ext.pricecsv import CsvRowError
@@ -32,10 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "down":
             return down()
         if args.command == "status":
-            for name in ("worker", "gateway", "proxy"):
-                pid = service_pid(name)
-                print(f"{name}: " + (f"running, pid {pid}" if pid else "not running"))
-            return 0
+            return status()
         print_summary(ensure_running(database_url()))
         return 0
     except CsvRowError as exc:

@@ -2,15 +2,15 @@
 
 ``up`` is the main job of the README: start (or reuse) the database, deploy the
 schema with sqitch, load the market data, refresh the market-state engines, run
-the seed's example backtest, start the job workers and the API gateway in the
+the seed's example backtest, start the job workers, the API gateway and the push service of live updates in the
 background with nginx in front of it on port 8000 (the seed's URLs), run a small campaign of backtests through the job queue (so the
 meta layer has evidence), check every seed endpoint over HTTP and print the
 URLs with a sample curl for each. Every step is idempotent: a second ``up``
 reuses the running services and skips the campaign cells already done.
 
-``down`` stops what ``up`` started, by the pids it recorded in ``.run/``: nginx, the
-gateway, the workers (SIGTERM, they finish the job in hand), then the embedded
-PostgreSQL.
+``down`` stops what ``up`` started, by the pids it recorded in ``.run/``: nginx, the push
+service, the gateway, the workers (SIGTERM, they finish the job in hand), then the embedded
+PostgreSQL. ``status`` names each of :data:`SERVICES` and whether it runs.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from pycore.dev.cluster import DevDbError, ensure_running, stop_cluster
 from pycore.dev.deploy import deploy
 from pycore.dev.proxy import default_prefix, proxy_port
 from pycore.dev.proxy import reload as reload_proxy
+from pycore.events import events_port
 from pycore.gateway.auth import make_token
 from pycore.jobs.campaign import DEFAULT_PERIODS, DEFAULT_VARIANTS, Cell, cells, run_campaign
 from pycore.run.config import DEFAULT_PORTFOLIO_ID, BacktestRequest
@@ -122,6 +123,11 @@ def print_summary(url: str) -> None:
 
 
 # ---------------------------------------------------------------- background services
+SERVICES = ("worker", "gateway", "events", "proxy")
+"""The stack's background services in the order ``up`` starts them (``down`` stops them in reverse): the job
+workers, the API gateway, the push service of live updates (``pycore.events``), nginx in front of the gateway."""
+
+
 def run_dir() -> Path:
     path = Path(os.environ.get("PROMETHEUS_RUN_DIR", project_root() / ".run"))
     path.mkdir(parents=True, exist_ok=True)
@@ -356,6 +362,13 @@ def up(campaign: str = "full") -> int:
     print(
         f"API gateway: {base}/ pid {gpid} ({'started' if gnew else 'already running'}), log {run_dir() / 'gateway.log'}"
     )
+    eport = events_port()
+    epid, enew = start_service("events", ["pycore.events", "--port", str(eport)])
+    print(
+        f"live updates: ws://127.0.0.1:{eport}/ws and curl -N http://127.0.0.1:{eport}/events  pid {epid} "
+        f"({'started' if enew else 'already running'}), log {run_dir() / 'events.log'}; "
+        "follow a job: python -m pycore.events watch JOB_ID"
+    )
     ppid, pnew, proxy_base = start_proxy(port)
     print(
         f"nginx (the seed's URLs): {proxy_base}/api/ pid {ppid} ({'started' if pnew else 'already running, reloaded'}), "
@@ -407,10 +420,18 @@ def up(campaign: str = "full") -> int:
 
 
 def down() -> int:
-    for name in ("proxy", "gateway", "worker"):
+    for name in reversed(SERVICES):
         print(f"{name}: " + ("stopped" if stop_service(name) else "was not running"))
     if os.environ.get("DATABASE_URL"):
         print("DATABASE_URL is set: the project started no database, nothing to stop")
         return 0
     print("embedded PostgreSQL stopped" if stop_cluster() else "embedded PostgreSQL was not running")
+    return 0
+
+
+def status() -> int:
+    """Print each service of the stack: running (its pid) or not."""
+    for name in SERVICES:
+        pid = service_pid(name)
+        print(f"{name}: " + (f"running, pid {pid}" if pid else "not running"))
     return 0

@@ -255,6 +255,7 @@ def _simulate(conn: psycopg.Connection[Any], ctx: RunContext, timings: dict[str,
     total_days = tm.T - tm.t0
     while not runner.done:
         ts = time.perf_counter()
+        first = tm.date_at(runner.next_day)
         runner.run(min(tm.T, runner.next_day + ctx.options.chunk_days))
         sim_seconds += time.perf_counter() - ts
         writer.drain(conn, buf)
@@ -262,6 +263,7 @@ def _simulate(conn: psycopg.Connection[Any], ctx: RunContext, timings: dict[str,
             "update runtime.backtest_runs set metrics_json = %s where run_id = %s",
             (Jsonb({"progress": (runner.next_day - tm.t0) / total_days}), run_id),
         )
+        conn.execute("select core.run_chunk_committed(%s, %s, %s)", (run_id, first, tm.date_at(runner.next_day - 1)))
         conn.commit()
         frac = (runner.next_day - tm.t0) / total_days
         ctx.progress(

@@ -16,7 +16,9 @@ from psycopg import sql
 
 from pycore.dev import cluster as devdb
 from tests.conftest import create_db, dbname_of
+from tests.conftest import _free_port
 from tests.http.conftest import Api, api, api_db, serve_gateway, worker  # noqa: F401  (pytest fixtures)
+from tests.http.events_support import Events, serve_events
 
 ROOT = Path(__file__).resolve().parents[2]
 C2 = ROOT / "c2"
@@ -86,3 +88,20 @@ def empty_api(empty_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     """The gateway over the empty database (logging in as authenticator)."""
     with serve_gateway(empty_db, tmp_path_factory.mktemp("gateway-empty") / "gateway.log") as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def events(api_db: str) -> Iterator[Events]:
+    """The push service over the HTTP suite's database, as the main job runs it beside the API."""
+    with serve_events(api_db) as ev:
+        yield ev
+
+
+def events_ws(events: Events) -> str:
+    """The console's PROMETHEUS_EVENTS_URL for a push service the tests started."""
+    return events.base.replace("http://", "ws://") + "/ws"
+
+
+def unreachable_events_url() -> str:
+    """A push-service URL where nothing listens (a free loopback port): the console must fall back to polling."""
+    return f"ws://127.0.0.1:{_free_port()}/ws"

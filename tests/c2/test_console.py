@@ -10,19 +10,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.c2.conftest import C2, ROOT, godot, render_panels, suite_summary
+from tests.c2.conftest import C2, ROOT, events_ws, godot, render_panels, suite_summary
 from tests.http.conftest import Api
+from tests.http.events_support import Events
 
 SCREENS = ROOT / "out" / "c2-screenshots"
 
 
 @pytest.fixture(scope="module")
-def console_env(api: Api, worker: subprocess.Popen[bytes]) -> dict[str, str]:
-    """A finished backtest booked into the seed's portfolio MAIN (the console's default), and the API."""
+def console_env(api: Api, worker: subprocess.Popen[bytes], events: Events) -> dict[str, str]:
+    """A finished backtest booked into the seed's portfolio MAIN (the console's default), the API, and the push
+    service: the console runs live, as beside the main job (tests/c2/test_console_empty.py covers it unreachable)."""
     job = api.submit(strategy_id="US_CORE_LONG_EQ", start_date="2023-01-01", end_date="2023-06-30", market_ids=["US_EQ"],
                      portfolio_id="MAIN")
     assert api.wait_job(job)[-1]["status"] == "SUCCEEDED"
-    return {"PROMETHEUS_API_URL": api.base, "PROMETHEUS_API_TOKEN": api.operator}
+    return {"PROMETHEUS_API_URL": api.base, "PROMETHEUS_API_TOKEN": api.operator, "PROMETHEUS_EVENTS_URL": events_ws(events)}
 
 
 def scripts() -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.c2.conftest import ROOT, godot, render_panels, suite_summary
+from tests.c2.conftest import ROOT, godot, render_panels, suite_summary, unreachable_events_url
 from tests.http.conftest import Api
 
 SCREENS = ROOT / "out" / "c2-screenshots-empty"
@@ -17,7 +17,9 @@ EMPTY_SUITE = "res://tests/empty_database"
 
 @pytest.fixture(scope="module")
 def empty_env(empty_api: Api) -> dict[str, str]:
-    return {"PROMETHEUS_API_URL": empty_api.base, "PROMETHEUS_API_TOKEN": empty_api.operator}
+    """The gateway over the empty database; the push service unreachable, so the panels poll as they fall back to."""
+    return {"PROMETHEUS_API_URL": empty_api.base, "PROMETHEUS_API_TOKEN": empty_api.operator,
+            "PROMETHEUS_EVENTS_URL": unreachable_events_url()}
 
 
 def test_every_panel_shows_no_data_on_an_empty_database(imported: None, empty_env: dict[str, str]) -> None:

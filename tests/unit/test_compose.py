@@ -33,8 +33,21 @@ def roles_created() -> set[str]:
 
 
 def test_services(compose: dict[str, Any]) -> None:
-    assert set(compose["services"]) == {"db", "migrate", "postgrest", "nginx", "worker"}, \
-        "postgres, the deploy step, PostgREST, nginx in front of it and the job workers; no gateway in production"
+    assert set(compose["services"]) == {"db", "migrate", "postgrest", "nginx", "worker", "events"}, \
+        ("postgres, the deploy step, PostgREST, nginx in front of it, the job workers and the push service of live "
+         "updates; no gateway in production")
+
+
+def test_the_push_service_logs_in_and_signs_as_postgrest_does(compose: dict[str, Any]) -> None:
+    ev, pg = compose["services"]["events"], compose["services"]["postgrest"]
+    assert ev["command"][:3] == ["python", "-m", "pycore.events"]
+    port = ev["command"][ev["command"].index("--port") + 1]
+    assert ev["command"][ev["command"].index("--host") + 1] == "0.0.0.0", "reachable from outside its container"
+    assert f"{port}:{port}" in ev["ports"]
+    e = env(ev)
+    assert re.match(r"postgres(ql)?://authenticator:", e["PGRST_DB_URI"]), "it logs in as authenticator, as PostgREST"
+    assert e["PGRST_JWT_SECRET"] == env(pg)["PGRST_JWT_SECRET"], "the same JWT secret as the API"
+    assert ev["depends_on"]["migrate"]["condition"] == "service_completed_successfully", "it LISTENs once deployed"
 
 
 def test_worker_runs_the_job_queue_as_pycore_writer(compose: dict[str, Any]) -> None:

@@ -1,6 +1,7 @@
 extends PanelContainer
 ## The console's window: a top bar (API, connection state, refresh all), navigation on
-## the left, one panel shown at a time on the right.
+## the left, one panel shown at a time on the right. The bar says whether live updates flow (the push service) or the
+## console polls, and pops a notice with the metrics of each backtest that finishes.
 
 signal panel_shown(index: int)
 
@@ -27,6 +28,8 @@ const NAMES: PackedStringArray = [
 
 var panels: Array[BasePanel] = []
 var current: int = -1
+var notice: Label
+var live_label: Label
 var _connection: Label
 var _nav: Array[Button] = []
 
@@ -50,10 +53,21 @@ func _ready() -> void:
 	_connection.text = "●  connected"
 	_connection.modulate = Fmt.GAIN
 	bar.add_child(_connection)
+	live_label = Label.new()
+	bar.add_child(live_label)
+	var events := get_node_or_null("/root/EventsClient") as EventsClientService
+	if events != null:
+		events.live_changed.connect(_on_events_live_changed)
+		events.run_changed.connect(_on_events_run_changed)
+		_on_events_live_changed(events.live)
 	var refresh_all := Button.new()
 	refresh_all.text = "Refresh all"
 	refresh_all.pressed.connect(_on_refresh_all_pressed)
 	bar.add_child(refresh_all)
+	notice = Label.new()
+	notice.visible = false
+	notice.modulate = Fmt.GAIN
+	root.add_child(notice)
 	var split := HBoxContainer.new()
 	split.size_flags_vertical = Control.SIZE_EXPAND_FILL
 	root.add_child(split)
@@ -99,3 +113,30 @@ func _on_refresh_all_pressed() -> void:
 func _on_api_connection_changed(reachable: bool) -> void:
 	_connection.text = "●  connected" if reachable else "●  API unreachable — retrying"
 	_connection.modulate = Fmt.GAIN if reachable else Fmt.LOSS
+
+
+func _on_events_live_changed(live: bool) -> void:
+	live_label.text = "   ●  live" if live else "   ○  live updates unavailable — polling"
+	live_label.modulate = Fmt.GAIN if live else Fmt.LOSS
+
+
+## A backtest finished: a notice with its headline metrics.
+func _on_events_run_changed(event: Dictionary) -> void:
+	var status := str(event.get("status"))
+	if status == "RUNNING":
+		return
+	var text := "Backtest %s %s (%s)" % [str(event.get("strategy_id")), status, str(event.get("run_id")).left(8)]
+	var metrics: Variant = event.get("metrics")
+	if metrics is Dictionary:
+		var m := metrics as Dictionary
+		text += (
+			": CAGR %s, Sharpe %s, max drawdown %s"
+			% [
+				Fmt.percent(m.get("cagr"), 1),
+				Fmt.number(m.get("sharpe_ratio"), 2),
+				Fmt.percent(m.get("max_drawdown"), 1)
+			]
+		)
+	notice.text = text
+	notice.modulate = Fmt.GAIN if status == "SUCCEEDED" else Fmt.LOSS
+	notice.visible = true

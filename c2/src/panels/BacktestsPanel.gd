@@ -19,6 +19,10 @@ var drawdown_chart: LineChart
 var comparison: Tree
 var comparison_chart: LineChart
 var selected_run_id: String = ""
+## The run whose equity grows live (chunk events), and its points so far.
+var live_run_id: String = ""
+var live_dates: PackedStringArray = []
+var live_equity: PackedFloat64Array = []
 var _run_ids: Array[String] = []
 
 
@@ -105,6 +109,42 @@ func _load() -> ApiResult:
 		if not curve.is_ok():
 			return curve
 	return result
+
+
+func _ready() -> void:
+	super()
+	if events != null:
+		events.chunk_committed.connect(_on_events_chunk_committed)
+		events.run_changed.connect(_on_events_run_changed)
+
+
+## A chunk of a running backtest was stored: its equity points extend the chart without a request.
+func _on_events_chunk_committed(event: Dictionary) -> void:
+	var run_id := str(event.get("run_id"))
+	if run_id != live_run_id:
+		live_run_id = run_id
+		live_dates = PackedStringArray()
+		live_equity = PackedFloat64Array()
+	for p: Array in event.get("points", []):
+		live_dates.append(str(p[0]))
+		live_equity.append(float(p[1]))
+	selected_run_id = run_id
+	var peak := 0.0
+	var drawdown := PackedFloat64Array()
+	for v in live_equity:
+		peak = maxf(peak, v)
+		drawdown.append(v / peak - 1.0)
+	equity_chart.clear()
+	equity_chart.set_x_labels(live_dates)
+	equity_chart.add_series("equity (running)", live_equity, PALETTE[0])
+	drawdown_chart.clear()
+	drawdown_chart.set_x_labels(live_dates)
+	drawdown_chart.add_series("drawdown", drawdown, Fmt.LOSS)
+
+
+func _on_events_run_changed(event: Dictionary) -> void:
+	if str(event.get("status")) != "RUNNING" and visible:
+		refresh()
 
 
 func run_ids() -> Array[String]:

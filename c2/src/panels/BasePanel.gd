@@ -2,8 +2,9 @@ class_name BasePanel
 extends VBoxContainer
 ## What every panel shares: a header (title, status, refresh button), auto-refresh on a
 ## timer (10 s by default: setting prometheus/ui/refresh_seconds or PROMETHEUS_REFRESH_SECONDS),
-## a "No data yet — …" state instead of zeros, dashes or empty charts (the panel's data views are
-## hidden and one label says why there is nothing and what fills it), and a clear message with
+## live updates (EventsClient) replace the timer while the push service is reachable (a refetch signal or new
+## market data refreshes the panel), a "No data yet — …" state instead of zeros, dashes or empty charts (the
+## panel's data views are hidden and one label says why there is nothing and what fills it), and a clear message with
 ## automatic retry when the API is down.
 
 signal refreshed(ok: bool)
@@ -18,6 +19,7 @@ const PLACEHOLDER := &"placeholder"
 
 var title_text: String = ""
 var api: ApiClientService
+var events: EventsClientService
 var body: VBoxContainer
 var last_result: ApiResult
 var has_data: bool = false
@@ -67,6 +69,30 @@ func _ready() -> void:
 	_timer.timeout.connect(_on_timer_timeout)
 	add_child(_timer)
 	_timer.start()
+	events = get_node_or_null("/root/EventsClient") as EventsClientService
+	if events != null:
+		events.live_changed.connect(_on_events_live_changed)
+		events.refetch_requested.connect(_on_events_refetch_requested)
+		events.data_loaded.connect(_on_events_data_loaded)
+		_on_events_live_changed(events.live)
+
+
+## Live: no polling (events say when to read again); not live: the timer polls.
+func _on_events_live_changed(live: bool) -> void:
+	if live:
+		_timer.stop()
+	elif _timer.is_stopped():
+		_timer.start()
+
+
+func _on_events_refetch_requested(_reason: String) -> void:
+	if visible:
+		refresh()
+
+
+func _on_events_data_loaded(_event: Dictionary) -> void:
+	if visible:
+		refresh()
 
 
 static func refresh_seconds() -> float:

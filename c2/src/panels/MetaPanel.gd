@@ -67,6 +67,17 @@ func _build() -> void:
 	add_child(confirm)
 
 
+func _ready() -> void:
+	super()
+	if events != null:
+		events.proposal_changed.connect(_on_events_proposal_changed)
+
+
+## A proposal was generated, applied or rejected: read the panel again (live, no polling).
+func _on_events_proposal_changed(_event: Dictionary) -> void:
+	refresh()
+
+
 func _load() -> ApiResult:
 	var diag := await api.get_diagnostics(strategy_id)
 	if not diag.is_ok():

@@ -1,7 +1,8 @@
 extends BasePanel
 ## Terminal: the recent jobs (refreshed like every panel), and a command line for
 ## `backtest run STRATEGY START END MARKET`, `jobs`, `job ID`, `cancel ID`, `help`, `clear`;
-## follows a job's progress until it ends; command history on Up/Down.
+## follows a job's progress until it ends (live over the push service, `watch ID`; by polling when it is unreachable);
+## the jobs table moves with the job events; command history on Up/Down.
 
 signal job_finished(job_id: int, status: String)
 
@@ -13,7 +14,9 @@ var output: RichTextLabel
 var input: LineEdit
 var history: PackedStringArray = []
 var poll_seconds: float = 1.0
+var live_lines: int = 0
 var _history_index: int = 0
+var _watching: Dictionary = {}
 
 
 func _init() -> void:
@@ -46,6 +49,10 @@ func _build() -> void:
 	input.gui_input.connect(_on_input_gui_input)
 	body.add_child(input)
 	print_line("Prometheus C2 terminal — " + CommandParser.USAGE[CommandParser.Kind.BACKTEST_RUN])
+	var live := get_node_or_null("/root/EventsClient") as EventsClientService
+	if live != null:
+		live.job_changed.connect(_on_events_job_changed)
+		live.chunk_committed.connect(_on_events_chunk_committed)
 
 
 func _load() -> ApiResult:
@@ -100,6 +107,8 @@ func execute(line: String) -> void:
 			await _show_jobs()
 		CommandParser.Kind.JOB:
 			await _show_job(cmd.job_id)
+		CommandParser.Kind.WATCH:
+			await watch(cmd.job_id)
 		CommandParser.Kind.CANCEL:
 			await _cancel(cmd.job_id)
 		CommandParser.Kind.BACKTEST_RUN:
@@ -114,8 +123,102 @@ func _run_backtest(cmd: CommandParser.Command) -> void:
 	var job_id := int(submitted.data)
 	print_line("job %d submitted; following its progress (cancel %d to stop it)" % [job_id, job_id])
 	refresh()
-	await follow(job_id)
+	await watch(job_id)
 	await refresh()
+
+
+## Follows a job until it ends: live when the push service is reachable (its events print as they come), else by
+## polling; when the service goes away or events were missed mid-watch, the job is read again and, if the console
+## is no longer live, polled to its end. Returns the final status.
+func watch(job_id: int) -> String:
+	if events == null or not events.live:
+		return await follow(job_id)
+	_watching[job_id] = {}  # events that come while the job is read are kept, not lost
+	var r := await api.get_job(job_id)
+	if not r.is_ok() or r.rows().is_empty():
+		_watching.erase(job_id)
+		print_line("no job %d" % job_id if r.is_ok() else r.describe(), Fmt.LOSS)
+		return "ERROR"
+	var j := r.first()
+	var seen: Dictionary = _watching.get(job_id, {})
+	if seen.has("ended") or (not seen.is_empty() and not str(j.get("status")) in TERMINAL_STATES):
+		j.merge(seen, true)  # what events said while the job was read is as new as the read, or it ended
+	print_line(_job_line(j) + "   (live)", _status_colour(str(j.get("status"))))
+	if str(j.get("status")) in TERMINAL_STATES:
+		_watching.erase(job_id)
+		return str(j.get("status"))
+	_watching[job_id] = j
+	if not events.live:  # the service went away while the job was read
+		_poll_watched(job_id)
+	while true:
+		var ended: Array = await job_finished
+		if int(ended[0]) == job_id:
+			return str(ended[1])
+	return "ERROR"
+
+
+## The push service went away: the jobs being watched are polled to their end.
+func _on_events_live_changed(live: bool) -> void:
+	super(live)
+	if not live:
+		for job_id: int in _watching.keys():
+			if not (_watching[job_id] as Dictionary).is_empty():
+				_poll_watched(job_id)
+
+
+## Events may have been missed: each job being watched is read again (it may have ended meanwhile).
+func _on_events_refetch_requested(reason: String) -> void:
+	super(reason)
+	for job_id: int in _watching.keys():
+		if (_watching[job_id] as Dictionary).is_empty():
+			continue
+		var r := await api.get_job(job_id)
+		if r.is_ok() and not r.rows().is_empty() and _watching.has(job_id):
+			_on_events_job_changed(r.first())
+
+
+func _poll_watched(job_id: int) -> void:
+	_watching.erase(job_id)
+	print_line("job %d: live updates unavailable, polling" % job_id, Fmt.LOSS)
+	await follow(job_id)
+
+
+func _on_events_job_changed(event: Dictionary) -> void:
+	var job_id := int(event.get("job_id", 0))
+	var pct := float(event.get("progress", 0.0)) * 100.0
+	var root := jobs_table.get_root()
+	for item: TreeItem in root.get_children() if root != null else []:
+		if item.get_text(0) == Fmt.number(job_id, 0):
+			item.set_text(1, str(event.get("status")))
+			item.set_text(2, Fmt.number(pct, 1) + "%")
+			item.set_text(3, Fmt.day(event.get("progress_date")))
+	if not _watching.has(job_id):
+		return
+	var j: Dictionary = _watching[job_id]
+	var reading := j.is_empty()  # watch() is still reading the job: it prints the state it settles on
+	j.merge(event, true)
+	j["progress_pct"] = pct
+	var status := str(event.get("status"))
+	if reading:
+		if status in TERMINAL_STATES:
+			j["ended"] = true  # watch() sees the job ended and returns this status
+		return
+	print_line(_job_line(j), _status_colour(status))
+	live_lines += 1
+	if status in TERMINAL_STATES:
+		_watching.erase(job_id)
+		if status == "FAILED":
+			print_line("error: " + str(event.get("error")), Fmt.LOSS)
+		job_finished.emit(job_id, status)
+
+
+func _on_events_chunk_committed(event: Dictionary) -> void:
+	if not _watching.has(int(event.get("job_id", 0))):
+		return
+	var points: Array = event.get("points", [])
+	if not points.is_empty():
+		var last: Array = points[-1]
+		print_line("  %s: equity %s" % [str(last[0]), Fmt.number(last[1], 2)])
 
 
 ## Polls a job until it ends, printing each change of progress.

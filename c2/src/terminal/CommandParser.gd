@@ -2,7 +2,7 @@ class_name CommandParser
 extends RefCounted
 ## Parses the terminal's command lines into typed commands (never dispatched on strings).
 
-enum Kind { INVALID, HELP, BACKTEST_RUN, JOBS, JOB, CANCEL, CLEAR }
+enum Kind { INVALID, HELP, BACKTEST_RUN, JOBS, JOB, WATCH, CANCEL, CLEAR }
 
 const USAGE := {
 	Kind.HELP: "help",
@@ -10,6 +10,7 @@ const USAGE := {
 	"backtest run STRATEGY START END MARKET   e.g. backtest run US_CORE_LONG_EQ 2023-01-01 2024-01-01 US_EQ",
 	Kind.JOBS: "jobs",
 	Kind.JOB: "job ID",
+	Kind.WATCH: "watch ID   (follow a job live until it ends)",
 	Kind.CANCEL: "cancel ID",
 	Kind.CLEAR: "clear",
 }
@@ -64,8 +65,8 @@ static func parse(line: String) -> Command:
 				cmd.kind = Kind.JOBS
 			else:
 				cmd.error = "usage: " + USAGE[Kind.JOBS]
-		"job", "cancel":
-			var want := Kind.JOB if verb == "job" else Kind.CANCEL
+		"job", "watch", "cancel":
+			var want: Kind = {"job": Kind.JOB, "watch": Kind.WATCH, "cancel": Kind.CANCEL}[verb]
 			if words.size() != 2 or not words[1].is_valid_int() or int(words[1]) <= 0:
 				cmd.error = "usage: " + USAGE[want]
 			else:

@@ -10,7 +10,7 @@ select views_are('api', array['backtest_runs', 'equity_curve', 'risk_reports', '
                               'status_portfolio_risk', 'instrument_scores_latest', 'run_comparison', 'jobs',
                               'meta_config_proposals', 'strategy_configs'], 'api has exactly the designed views');
 -- TEST: the api functions (job control and the meta layer)
-select functions_are('api', array['run_backtest', 'cancel_job', 'diagnostics', 'generate_proposals', 'apply_proposal',
+select functions_are('api', array['run_backtest', 'cancel_job', 'diagnostics', 'generate_proposals', 'apply_proposal', 'event_topics',
                                   'reject_proposal'], 'api has exactly the designed functions');
 -- TEST: api is the HTTP surface, so it has no tables
 select tables_are('api', array[]::name[], 'api has no tables');

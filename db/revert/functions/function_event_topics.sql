@@ -1,0 +1,6 @@
+-- Revert prometheus:functions/function_event_topics from pg
+begin;
+
+drop function api.event_topics();
+
+commit;

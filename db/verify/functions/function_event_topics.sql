@@ -1,0 +1,2 @@
+-- Verify prometheus:functions/function_event_topics on pg
+select 'api.event_topics()'::regprocedure;
