@@ -7,61 +7,56 @@ returns integer
 language sql
 volatile
 set search_path = ''
+set work_mem = '256MB'
 as $$
-  with px as (
-    select p.instrument_id, p.trade_date, p.adjusted_close,
-           p.close * p.volume as dollar_volume,
-           -- the open gap against the previous close, both on the adjusted scale (splits are no gaps)
-           p.open * (p.adjusted_close / p.close) / lag(p.adjusted_close) over w - 1 as gap,
-           r.ret
-      from hist.prices_daily p
-      join hist.instruments i on i.instrument_id = p.instrument_id and i.market_id = p_market_id
-      join hist.daily_returns r on r.instrument_id = p.instrument_id and r.trade_date = p.trade_date
-    window w as (partition by p.instrument_id order by p.trade_date)
-  ),
-  running as (
-    select x.*,
-           sum(coalesce(x.ret, 0)) over w as s1, sum(coalesce(x.ret, 0) ^ 2) over w as s2, count(x.ret) over w as c,
-           sum(x.dollar_volume) over w as sdv, row_number() over w as n
-      from px x
-    window w as (partition by x.instrument_id order by x.trade_date rows between unbounded preceding and current row)
+  with starts as (
+    -- per instrument, its first row in p_from's month and the 300 rows before it: 300 rows span at least 13
+    -- months, enough for the 12-month and 3-month trails and the 252-row windows
+    select i.instrument_id, s.session_no - 300 as lo
+      from hist.instruments i
+      cross join lateral (select f.session_no from hist.features_daily f
+                           where f.instrument_id = i.instrument_id
+                             and f.trade_date >= date_trunc('month', p_from::timestamp)::date and f.trade_date <= p_to
+                           order by f.trade_date limit 1) s
+     where i.market_id = p_market_id
   ),
   windows as (
-    select r.instrument_id, r.trade_date, r.adjusted_close, r.gap, r.n,
-           r.s1 - coalesce(lag(r.s1, 21) over w, 0) as a1, r.s2 - coalesce(lag(r.s2, 21) over w, 0) as a2,
-           r.c - coalesce(lag(r.c, 21) over w, 0) as ac,
-           r.s1 - coalesce(lag(r.s1, 252) over w, 0) as b1, r.s2 - coalesce(lag(r.s2, 252) over w, 0) as b2,
-           r.c - coalesce(lag(r.c, 252) over w, 0) as bc,
-           (r.sdv - coalesce(lag(r.sdv, 21) over w, 0)) / least(r.n, 21) as adv21,
-           (r.sdv - coalesce(lag(r.sdv, 252) over w, 0)) / least(r.n, 252) as adv252
-      from running r
-    window w as (partition by r.instrument_id order by r.trade_date)
+    select r.instrument_id, r.trade_date, r.adjusted_close, r.session_no as n, r.month_high, r.month_max_gap,
+           lead(r.trade_date) over w as next_date,
+           r.s_ret - coalesce(lag(r.s_ret, 21) over w, 0) as a1, r.s_ret2 - coalesce(lag(r.s_ret2, 21) over w, 0) as a2,
+           r.n_ret - coalesce(lag(r.n_ret, 21) over w, 0) as ac,
+           r.s_ret - coalesce(lag(r.s_ret, 252) over w, 0) as b1, r.s_ret2 - coalesce(lag(r.s_ret2, 252) over w, 0) as b2,
+           r.n_ret - coalesce(lag(r.n_ret, 252) over w, 0) as bc,
+           (r.s_dollar_volume - coalesce(lag(r.s_dollar_volume, 21) over w, 0)) / least(r.session_no, 21) as adv21,
+           (r.s_dollar_volume - coalesce(lag(r.s_dollar_volume, 252) over w, 0)) / least(r.session_no, 252) as adv252
+      from starts s
+      join hist.features_daily r on r.instrument_id = s.instrument_id and r.session_no >= s.lo
+    window w as (partition by r.instrument_id order by r.session_no)
   ),
-  months as (
-    -- per instrument and month: the month's high and largest gap, and its last session
-    select w.instrument_id, date_trunc('month', w.trade_date) as m,
-           max(w.adjusted_close) as high, max(abs(w.gap)) as max_gap, max(w.trade_date) as last_day
-      from windows w
-     group by 1, 2
+  month_ends as (
+    -- the last row of each month an instrument traded in (the newest row for the month in progress); the feature
+    -- store's month_high and month_max_gap there are the month's high and largest gap
+    select w.* from windows w
+     where w.next_date is null
+        or date_trunc('month', w.next_date::timestamp) <> date_trunc('month', w.trade_date::timestamp)
   ),
   trail as (
-    select m.instrument_id, m.last_day,
-           max(m.high) over (partition by m.instrument_id order by m.m rows between 11 preceding and current row) as high_12m,
-           max(m.max_gap) over (partition by m.instrument_id order by m.m rows between 2 preceding and current row) as gap_3m,
-           count(*) over (partition by m.instrument_id order by m.m rows between 11 preceding and current row) as months
-      from months m
+    select m.*,
+           max(m.month_high) over (partition by m.instrument_id order by m.trade_date rows between 11 preceding and current row) as high_12m,
+           max(m.month_max_gap) over (partition by m.instrument_id order by m.trade_date rows between 2 preceding and current row) as gap_3m,
+           count(*) over (partition by m.instrument_id order by m.trade_date rows between 11 preceding and current row) as months
+      from month_ends m
   ),
   at_month_end as (
-    select w.instrument_id, w.trade_date,
-           w.adjusted_close / t.high_12m - 1 as drawdown,
-           case when w.ac > 15 and w.bc > 120 then
-             sqrt(greatest(w.a2 - w.a1 ^ 2 / w.ac, 0) / (w.ac - 1)) / nullif(sqrt(greatest(w.b2 - w.b1 ^ 2 / w.bc, 0) / (w.bc - 1)), 0)
+    select t.instrument_id, t.trade_date,
+           t.adjusted_close / t.high_12m - 1 as drawdown,
+           case when t.ac > 15 and t.bc > 120 then
+             sqrt(greatest(t.a2 - t.a1 ^ 2 / t.ac, 0) / (t.ac - 1)) / nullif(sqrt(greatest(t.b2 - t.b1 ^ 2 / t.bc, 0) / (t.bc - 1)), 0)
            end as vol_ratio,
-           w.adv21 / nullif(w.adv252, 0) as liquidity_ratio,
+           t.adv21 / nullif(t.adv252, 0) as liquidity_ratio,
            t.gap_3m
-      from windows w
-      join trail t on t.instrument_id = w.instrument_id and t.last_day = w.trade_date
-     where t.months >= 6 and w.n >= 126 and w.trade_date between p_from and p_to
+      from trail t
+     where t.months >= 6 and t.n >= 126 and t.trade_date between p_from and p_to
   ),
   scored as (
     select a.*,
@@ -96,7 +91,7 @@ as $$
 $$;
 
 comment on function core.run_fragility(text, date, date) is
-'Fragility engine (model FRAG_V1), per instrument at every month-end session (data up to that session only): drawdown from the 12-month high, volatility spike (21-session over 252-session volatility), liquidity drop (21-session over 252-session average dollar volume) and gap risk (largest open gap of the last 3 months), each mapped to [0, 1]; fragility_score = 0.35 drawdown + 0.30 volatility + 0.15 liquidity + 0.20 gap. Replaces the market-wide rows of the range; returns the row count.';
+'Fragility engine (model FRAG_V1), per instrument at every month-end session (data up to that session only): drawdown from the 12-month high, volatility spike (21-session over 252-session volatility), liquidity drop (21-session over 252-session average dollar volume) and gap risk (largest open gap of the last 3 months), each mapped to [0, 1]; fragility_score = 0.35 drawdown + 0.30 volatility + 0.15 liquidity + 0.20 gap. Replaces the market-wide rows of the range; returns the row count. Reads hist.features_daily from p_from''s month (and the 300 rows before it per name), so a refresh of the newest month costs in proportion to it.';
 
 grant execute on function core.run_fragility(text, date, date) to pycore_writer;
 

@@ -7,33 +7,41 @@ returns integer
 language sql
 volatile
 set search_path = ''
+set work_mem = '256MB'
 as $$
-  with rets as (
-    select r.instrument_id, r.trade_date, r.ret, r.adjusted_close
-      from hist.daily_returns r
-      join hist.instruments i on i.instrument_id = r.instrument_id and i.market_id = p_market_id
+  with bounds as (
+    -- the market windows below look back at most 63 dates: 100 sessions before p_from are plenty
+    select coalesce((select t.trade_date from hist.trading_days t
+                      where t.calendar = (select m.calendar from hist.markets m where m.market_id = p_market_id)
+                        and t.trade_date < p_from
+                      order by t.trade_date desc offset 99 limit 1), '-infinity'::date) as lb_from
   ),
-  running as (
-    -- running sums per instrument; 63-day and 200-day windows are their differences (O(n))
-    select r.instrument_id, r.trade_date, r.ret, r.adjusted_close,
-           sum(coalesce(r.ret, 0)) over w as s1, sum(coalesce(r.ret, 0) ^ 2) over w as s2, count(r.ret) over w as c,
-           sum(r.adjusted_close) over w as sp, row_number() over w as n
-      from rets r
-    window w as (partition by r.instrument_id order by r.trade_date rows between unbounded preceding and current row)
+  starts as (
+    -- per instrument, its first row in the look-back and the 200 rows before it (200-day average)
+    select i.instrument_id, s.session_no - 200 as lo
+      from hist.instruments i
+      cross join bounds b
+      cross join lateral (select f.session_no from hist.features_daily f
+                           where f.instrument_id = i.instrument_id and f.trade_date >= b.lb_from and f.trade_date <= p_to
+                           order by f.trade_date limit 1) s
+     where i.market_id = p_market_id
   ),
   windows as (
+    -- 63-day and 200-day windows: differences of the feature store's running sums
     select r.trade_date, r.ret, r.adjusted_close,
-           r.s1 - coalesce(lag(r.s1, 63) over w, 0) as w1,
-           r.s2 - coalesce(lag(r.s2, 63) over w, 0) as w2,
-           r.c - coalesce(lag(r.c, 63) over w, 0) as wc,
-           case when r.n >= 200 then (r.sp - coalesce(lag(r.sp, 200) over w, 0)) / 200 end as ma200
-      from running r
-    window w as (partition by r.instrument_id order by r.trade_date)
+           r.s_ret - coalesce(lag(r.s_ret, 63) over w, 0) as w1,
+           r.s_ret2 - coalesce(lag(r.s_ret2, 63) over w, 0) as w2,
+           r.n_ret - coalesce(lag(r.n_ret, 63) over w, 0) as wc,
+           case when r.session_no >= 200 then (r.s_adjusted_close - coalesce(lag(r.s_adjusted_close, 200) over w, 0)) / 200 end as ma200
+      from starts s
+      join hist.features_daily r on r.instrument_id = s.instrument_id and r.session_no >= s.lo
+    window w as (partition by r.instrument_id order by r.session_no)
   ),
   per_inst as (
     select w.trade_date, w.ret, w.adjusted_close, w.ma200,
            case when w.wc >= 50 then sqrt(greatest(w.w2 - w.w1 ^ 2 / w.wc, 0) / (w.wc - 1)) end as sigma
-      from windows w
+      from windows w, bounds b
+     where w.trade_date >= b.lb_from and w.trade_date <= p_to
   ),
   per_date as (
     select p.trade_date,
@@ -98,7 +106,7 @@ as $$
 $$;
 
 comment on function core.run_stability(text, date, date) is
-'Stability engine (model STAB_V1), market-wide, per session: average pairwise correlation of daily returns over 63 sessions (from the variance of the equal-weight market and the single-name volatilities), cross-sectional dispersion (21-session mean), breadth (share of names above their 200-day average) and the volatility of VIX (21 sessions of log changes). Each maps linearly to a stress in [0, 1]; overall_score = 1 - their mean (1 = most stable). Replaces the market-wide rows of the range; returns the row count.';
+'Stability engine (model STAB_V1), market-wide, per session: average pairwise correlation of daily returns over 63 sessions (from the variance of the equal-weight market and the single-name volatilities), cross-sectional dispersion (21-session mean), breadth (share of names above their 200-day average) and the volatility of VIX (21 sessions of log changes). Each maps linearly to a stress in [0, 1]; overall_score = 1 - their mean (1 = most stable). Replaces the market-wide rows of the range; returns the row count. Reads hist.features_daily from 100 sessions before p_from (and the 200 rows before those per name), so a refresh of the newest sessions costs in proportion to them.';
 
 grant execute on function core.run_stability(text, date, date) to pycore_writer;
 
