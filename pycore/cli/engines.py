@@ -1,4 +1,4 @@
-"""``python -m pycore.engines [--market US_EQ] [--force]``: refresh the market-state engines (:mod:`pycore.data.engines`)."""
+"""``python -m pycore.engines [--market US_EQ] [--force] [--full]``: refresh the market-state engines (:mod:`pycore.data.engines`)."""
 
 from __future__ import annotations
 
@@ -16,10 +16,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--force", action="store_true", help="run them even when they are newer than the last data load"
     )
+    parser.add_argument(
+        "--full", action="store_true", help="recompute the whole history (default: only the sessions not computed yet)"
+    )
     args = parser.parse_args(argv)
     try:
         with psycopg.connect(ensure_running(database_url())) as conn:
-            res = refresh_market_state(conn, args.market, force=args.force)
+            res = refresh_market_state(conn, args.market, force=args.force, full=args.full)
     except (DevDbError, psycopg.Error) as exc:
         return fail(exc)
     if not res:
