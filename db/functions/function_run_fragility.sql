@@ -10,42 +10,52 @@ set search_path = ''
 set work_mem = '256MB'
 as $$
   with starts as (
-    -- per instrument, its first row in p_from's month and the 300 rows before it: 300 rows span at least 13
-    -- months, enough for the 12-month and 3-month trails and the 252-row windows
-    select i.instrument_id, s.session_no - 300 as lo
+    -- per instrument, the month of the row 300 rows before (or the first row) its first row in p_from's month: 300 rows hold at least
+    -- 13 months with rows, enough for the 12-month and 3-month trails below
+    select i.instrument_id, date_trunc('month', b.trade_date::timestamp) as m0,
+           date_trunc('month', least(p_to, l.trade_date)::timestamp) as m1
       from hist.instruments i
-      cross join lateral (select f.session_no from hist.features_daily f
+      cross join lateral (select f.session_no, f.trade_date from hist.features_daily f
                            where f.instrument_id = i.instrument_id
                              and f.trade_date >= date_trunc('month', p_from::timestamp)::date and f.trade_date <= p_to
                            order by f.trade_date limit 1) s
+      cross join lateral (select f.trade_date from hist.features_daily f
+                           where f.instrument_id = i.instrument_id order by f.trade_date desc limit 1) l
+      join hist.features_daily b on b.instrument_id = i.instrument_id and b.session_no = greatest(s.session_no - 300, 1)
      where i.market_id = p_market_id
   ),
-  windows as (
-    select r.instrument_id, r.trade_date, r.adjusted_close, r.session_no as n, r.month_high, r.month_max_gap,
-           lead(r.trade_date) over w as next_date,
-           r.s_ret - coalesce(lag(r.s_ret, 21) over w, 0) as a1, r.s_ret2 - coalesce(lag(r.s_ret2, 21) over w, 0) as a2,
-           r.n_ret - coalesce(lag(r.n_ret, 21) over w, 0) as ac,
-           r.s_ret - coalesce(lag(r.s_ret, 252) over w, 0) as b1, r.s_ret2 - coalesce(lag(r.s_ret2, 252) over w, 0) as b2,
-           r.n_ret - coalesce(lag(r.n_ret, 252) over w, 0) as bc,
-           (r.s_dollar_volume - coalesce(lag(r.s_dollar_volume, 21) over w, 0)) / least(r.session_no, 21) as adv21,
-           (r.s_dollar_volume - coalesce(lag(r.s_dollar_volume, 252) over w, 0)) / least(r.session_no, 252) as adv252
-      from starts s
-      join hist.features_daily r on r.instrument_id = s.instrument_id and r.session_no >= s.lo
-    window w as (partition by r.instrument_id order by r.session_no)
-  ),
   month_ends as (
-    -- the last row of each month an instrument traded in (the newest row for the month in progress); the feature
-    -- store's month_high and month_max_gap there are the month's high and largest gap
-    select w.* from windows w
-     where w.next_date is null
-        or date_trunc('month', w.next_date::timestamp) <> date_trunc('month', w.trade_date::timestamp)
+    -- each month's last row of the instrument (the newest row for the month in progress): one index probe per
+    -- instrument and month; the feature store's month_high and month_max_gap there are the month's high and largest gap
+    select e.*
+      from starts s
+      cross join generate_series(s.m0, s.m1, interval '1 month') as m(m)
+      cross join lateral (select f.instrument_id, f.trade_date, f.adjusted_close, f.session_no as n, f.month_high,
+                                 f.month_max_gap, f.s_ret, f.s_ret2, f.n_ret, f.s_dollar_volume
+                            from hist.features_daily f
+                           where f.instrument_id = s.instrument_id and f.trade_date < m.m + interval '1 month'
+                           order by f.trade_date desc limit 1) e
+     where e.trade_date >= m.m
+  ),
+  windows as (
+    -- 21- and 252-row windows: differences of the running sums, the rows before found by session number
+    select e.instrument_id, e.trade_date, e.adjusted_close, e.n, e.month_high, e.month_max_gap,
+           e.s_ret - coalesce(a.s_ret, 0) as a1, e.s_ret2 - coalesce(a.s_ret2, 0) as a2, e.n_ret - coalesce(a.n_ret, 0) as ac,
+           e.s_ret - coalesce(b.s_ret, 0) as b1, e.s_ret2 - coalesce(b.s_ret2, 0) as b2, e.n_ret - coalesce(b.n_ret, 0) as bc,
+           (e.s_dollar_volume - coalesce(a.s_dollar_volume, 0)) / least(e.n, 21) as adv21,
+           (e.s_dollar_volume - coalesce(b.s_dollar_volume, 0)) / least(e.n, 252) as adv252
+      from month_ends e
+      left join lateral (select f.s_ret, f.s_ret2, f.n_ret, f.s_dollar_volume from hist.features_daily f
+                          where f.instrument_id = e.instrument_id and f.session_no = e.n - 21 limit 1) a on true
+      left join lateral (select f.s_ret, f.s_ret2, f.n_ret, f.s_dollar_volume from hist.features_daily f
+                          where f.instrument_id = e.instrument_id and f.session_no = e.n - 252 limit 1) b on true
   ),
   trail as (
     select m.*,
            max(m.month_high) over (partition by m.instrument_id order by m.trade_date rows between 11 preceding and current row) as high_12m,
            max(m.month_max_gap) over (partition by m.instrument_id order by m.trade_date rows between 2 preceding and current row) as gap_3m,
            count(*) over (partition by m.instrument_id order by m.trade_date rows between 11 preceding and current row) as months
-      from month_ends m
+      from windows m
   ),
   at_month_end as (
     select t.instrument_id, t.trade_date,
@@ -91,7 +101,7 @@ as $$
 $$;
 
 comment on function core.run_fragility(text, date, date) is
-'Fragility engine (model FRAG_V1), per instrument at every month-end session (data up to that session only): drawdown from the 12-month high, volatility spike (21-session over 252-session volatility), liquidity drop (21-session over 252-session average dollar volume) and gap risk (largest open gap of the last 3 months), each mapped to [0, 1]; fragility_score = 0.35 drawdown + 0.30 volatility + 0.15 liquidity + 0.20 gap. Replaces the market-wide rows of the range; returns the row count. Reads hist.features_daily from p_from''s month (and the 300 rows before it per name), so a refresh of the newest month costs in proportion to it.';
+'Fragility engine (model FRAG_V1), per instrument at every month-end session (data up to that session only): drawdown from the 12-month high, volatility spike (21-session over 252-session volatility), liquidity drop (21-session over 252-session average dollar volume) and gap risk (largest open gap of the last 3 months), each mapped to [0, 1]; fragility_score = 0.35 drawdown + 0.30 volatility + 0.15 liquidity + 0.20 gap. Replaces the market-wide rows of the range; returns the row count. Reads hist.features_daily by index probes only: each month''s last row per name (from p_from''s month, and the 13 or more months of the 300 rows before it), and the rows 21 and 252 sessions before those, so the full history costs in proportion to names x months and a refresh of the newest month in proportion to names.';
 
 grant execute on function core.run_fragility(text, date, date) to pycore_writer;
 

@@ -16,39 +16,22 @@ as $$
                         and t.trade_date < p_from
                       order by t.trade_date desc offset 99 limit 1), '-infinity'::date) as lb_from
   ),
-  starts as (
-    -- per instrument, its first row in the look-back and the 200 rows before it (200-day average)
-    select i.instrument_id, s.session_no - 200 as lo
-      from hist.instruments i
-      cross join bounds b
-      cross join lateral (select f.session_no from hist.features_daily f
-                           where f.instrument_id = i.instrument_id and f.trade_date >= b.lb_from and f.trade_date <= p_to
-                           order by f.trade_date limit 1) s
-     where i.market_id = p_market_id
-  ),
-  windows as (
-    -- 63-day and 200-day windows: differences of the feature store's running sums
-    select r.trade_date, r.ret, r.adjusted_close,
-           r.s_ret - coalesce(lag(r.s_ret, 63) over w, 0) as w1,
-           r.s_ret2 - coalesce(lag(r.s_ret2, 63) over w, 0) as w2,
-           r.n_ret - coalesce(lag(r.n_ret, 63) over w, 0) as wc,
-           case when r.session_no >= 200 then (r.s_adjusted_close - coalesce(lag(r.s_adjusted_close, 200) over w, 0)) / 200 end as ma200
-      from starts s
-      join hist.features_daily r on r.instrument_id = s.instrument_id and r.session_no >= s.lo
-    window w as (partition by r.instrument_id order by r.session_no)
-  ),
   per_inst as (
-    select w.trade_date, w.ret, w.adjusted_close, w.ma200,
-           case when w.wc >= 50 then sqrt(greatest(w.w2 - w.w1 ^ 2 / w.wc, 0) / (w.wc - 1)) end as sigma
-      from windows w, bounds b
-     where w.trade_date >= b.lb_from and w.trade_date <= p_to
+    -- the feature store holds each row's 63-row return sums and 200-row average: no window over the names here
+    select f.trade_date, f.ret, f.adjusted_close, f.ma_200 as ma200,
+           case when f.ret_n_63 >= 50 then sqrt(greatest(f.ret_sq_sum_63 - f.ret_sum_63 ^ 2 / f.ret_n_63, 0) / (f.ret_n_63 - 1)) end as sigma
+      from hist.features_daily f
+      join hist.instruments i on i.instrument_id = f.instrument_id and i.market_id = p_market_id
+     where f.trade_date >= (select b.lb_from from bounds b) and f.trade_date <= p_to
   ),
   per_date as (
     select p.trade_date,
            avg(p.ret) as rp,
            stddev_samp(p.ret) as dispersion,
            count(p.sigma) as n_sigma, sum(p.sigma) as s_sigma, sum(p.sigma ^ 2) as s_sigma2,
-           avg(case when p.ma200 is null then null when p.adjusted_close > p.ma200 then 1.0 else 0.0 end) as breadth,
+           -- avg() of 1.0 / 0.0 over the names with an average, in float-speed counts: numeric division of a sum of
+           -- scale 1 by the count, as avg(numeric) computes it
+           round((count(*) filter (where p.adjusted_close > p.ma200))::numeric, 1) / nullif(count(p.ma200), 0) as breadth,
            count(*) as n
       from per_inst p
      group by p.trade_date
@@ -106,7 +89,7 @@ as $$
 $$;
 
 comment on function core.run_stability(text, date, date) is
-'Stability engine (model STAB_V1), market-wide, per session: average pairwise correlation of daily returns over 63 sessions (from the variance of the equal-weight market and the single-name volatilities), cross-sectional dispersion (21-session mean), breadth (share of names above their 200-day average) and the volatility of VIX (21 sessions of log changes). Each maps linearly to a stress in [0, 1]; overall_score = 1 - their mean (1 = most stable). Replaces the market-wide rows of the range; returns the row count. Reads hist.features_daily from 100 sessions before p_from (and the 200 rows before those per name), so a refresh of the newest sessions costs in proportion to them.';
+'Stability engine (model STAB_V1), market-wide, per session: average pairwise correlation of daily returns over 63 sessions (from the variance of the equal-weight market and the single-name volatilities), cross-sectional dispersion (21-session mean), breadth (share of names above their 200-day average) and the volatility of VIX (21 sessions of log changes). Each maps linearly to a stress in [0, 1]; overall_score = 1 - their mean (1 = most stable). Replaces the market-wide rows of the range; returns the row count. Reads the rows of hist.features_daily (their stored 63-row return sums and 200-row average) from 100 sessions before p_from only, so a refresh of the newest sessions costs in proportion to them.';
 
 grant execute on function core.run_stability(text, date, date) to pycore_writer;
 

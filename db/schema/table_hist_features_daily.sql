@@ -21,6 +21,10 @@ create table hist.features_daily (
   running_high     double precision not null,
   month_high       double precision not null,
   month_max_gap    double precision,
+  ret_sum_63       double precision not null,
+  ret_sq_sum_63    double precision not null,
+  ret_n_63         integer not null check (ret_n_63 >= 0),
+  ma_200           double precision,
   batch_id         bigint not null,
   primary key (instrument_id, trade_date),
   unique (instrument_id, session_no)
@@ -45,6 +49,10 @@ comment on column hist.features_daily.gap is 'Open gap against the previous row'
 comment on column hist.features_daily.running_high is 'Highest adjusted close up to this row (drawdown = adjusted_close / running_high - 1).';
 comment on column hist.features_daily.month_high is 'Highest adjusted close of the calendar month up to this row.';
 comment on column hist.features_daily.month_max_gap is 'Largest abs(gap) of the calendar month up to this row (null when none).';
+comment on column hist.features_daily.ret_sum_63 is 'Sum of ret over the last 63 rows (this one included): s_ret minus s_ret 63 rows before (0 before the first row). The stability engine''s 63-session volatility, stored because it reads every row.';
+comment on column hist.features_daily.ret_sq_sum_63 is 'Sum of ret ^ 2 over the last 63 rows: s_ret2 minus s_ret2 63 rows before.';
+comment on column hist.features_daily.ret_n_63 is 'Count of non-null ret over the last 63 rows: n_ret minus n_ret 63 rows before.';
+comment on column hist.features_daily.ma_200 is '200-row average of adjusted_close: (s_adjusted_close minus s_adjusted_close 200 rows before) / 200; null before the 200th row.';
 comment on column hist.features_daily.batch_id is 'Data version: the newest hist.load_batches.batch_id when the row was computed (0 before any load).';
 
 commit;

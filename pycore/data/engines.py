@@ -64,3 +64,38 @@ def refresh_market_state(
                 row = conn.execute(f"select core.{fn}(%s)", (market_id,)).fetchone()
             out[fn] = (int(row[0]) if row else 0, time.perf_counter() - t0)
     return out
+
+
+class _Rollback(Exception):
+    """Undo the simulated session of :func:`measure`."""
+
+
+def measure(conn: psycopg.Connection[Any], market_id: str = "US_EQ") -> dict[str, dict[str, float]]:
+    """Seconds per engine over the full history (written, as ``--full`` does), then after one new session: inside a
+    transaction that is rolled back, the newest session is taken out of the feature store and the engines' rows, the
+    store is extended by it (``features``) and each engine resumes from its newest row. Returns
+    {"full": {engine: s}, "one session": {"features": s, engine: s}}."""
+    full = {fn: s for fn, (_, s) in refresh_market_state(conn, market_id, force=True, full=True).items()}
+    one: dict[str, float] = {}
+    try:
+        with conn.transaction():
+            conn.execute(
+                """
+                with d as (select max(trade_date) as d from hist.features_daily),
+                     f as (delete from hist.features_daily where trade_date = (select d from d) returning 1),
+                     r as (delete from runtime.regimes where run_id is null and as_of_date >= (select d from d) returning 1),
+                     s as (delete from runtime.stability_vectors where run_id is null and as_of_date >= (select d from d)
+                           returning 1)
+                delete from runtime.fragility_measures
+                 where run_id is null and as_of_date >= (select d from d)
+                   and (select count(*) from f) + (select count(*) from r) + (select count(*) from s) >= 0
+                """
+            )
+            t0 = time.perf_counter()
+            conn.execute("select core.refresh_features()")
+            one["features"] = time.perf_counter() - t0
+            one.update({fn: s for fn, (_, s) in refresh_market_state(conn, market_id, force=True).items()})
+            raise _Rollback
+    except _Rollback:
+        pass
+    return {"full": full, "one session": one}

@@ -22,7 +22,8 @@ import pytest
 LEGACY = (Path(__file__).parent / "sql" / "legacy_engines.sql").read_text()
 FEATURE_COLUMNS = (
     "instrument_id, trade_date, session_no, adjusted_close, close, ret, excluded, s_ret, s_ret2, n_ret, dollar_volume,"
-    " s_dollar_volume, s_adjusted_close, gap, running_high, month_high, month_max_gap"
+    " s_dollar_volume, s_adjusted_close, gap, running_high, month_high, month_max_gap, ret_sum_63, ret_sq_sum_63,"
+    " ret_n_63, ma_200"
 )
 SEED_DATES = ["2023-01-03", "2023-02-01", "2023-06-01", "2023-12-01"]
 OTHER_DATES = ["2016-03-01", "2016-03-31", "2019-09-03"]
@@ -177,4 +178,25 @@ def test_market_state_refreshed_from_a_date_equals_the_full_history(
     assert n == len(full)
     again = rows(tx, q, start)
     for a, b in zip(full, again, strict=True):
+        assert same(a, b), (a, b)
+
+
+@pytest.mark.parametrize(("fn", "table", "key"), [
+    ("run_stability", "stability_vectors", "entity_id, as_of_date, vector_components, overall_score"),
+    ("run_fragility", "fragility_measures", "entity_id, as_of_date, scenario_losses, fragility_score"),
+])
+def test_market_state_engines_equal_the_previous_implementation(
+    tx: psycopg.Connection[Any], fn: str, table: str, key: str
+) -> None:
+    """Stability and fragility read stored windows and probe month ends; the previous bodies computed every window
+    over the whole history. A short window (two months, one of them a year end) keeps this cheap."""
+    tx.execute(LEGACY)
+    start, end = "2019-11-01", "2019-12-31"
+    tx.execute(f"select pg_temp.legacy_{fn}('US_EQ', %s, %s)", (start, end))
+    tx.execute(f"select core.{fn}('US_EQ', %s, %s)", (start, end))
+    old = rows(tx, f"select {key} from pg_temp.legacy_{table} where run_id is null order by 1, 2")
+    new = rows(tx, f"select {key} from runtime.{table} where run_id is null and as_of_date between %s and %s"
+                   " order by 1, 2", start, end)
+    assert len(new) == len(old) > 40
+    for a, b in zip(old, new, strict=True):
         assert same(a, b), (a, b)

@@ -25,8 +25,8 @@ select is(core.refresh_features(), 2, 'an extension computes only the new sessio
 create temp table extended as select * from hist.features_daily;
 select is((select count(*)::int from runtime.engine_cache), 0, 'new rows empty the engine cache');
 select core.refresh_features(true);
-select set_eq('select instrument_id, trade_date, session_no, ret, s_ret, s_ret2, n_ret, s_dollar_volume, s_adjusted_close, gap, running_high, month_high, month_max_gap from hist.features_daily',
-              'select instrument_id, trade_date, session_no, ret, s_ret, s_ret2, n_ret, s_dollar_volume, s_adjusted_close, gap, running_high, month_high, month_max_gap from extended',
+select set_eq('select instrument_id, trade_date, session_no, ret, s_ret, s_ret2, n_ret, s_dollar_volume, s_adjusted_close, gap, running_high, month_high, month_max_gap, ret_sum_63, ret_sq_sum_63, ret_n_63, ma_200 from hist.features_daily',
+              'select instrument_id, trade_date, session_no, ret, s_ret, s_ret2, n_ret, s_dollar_volume, s_adjusted_close, gap, running_high, month_high, month_max_gap, ret_sum_63, ret_sq_sum_63, ret_n_63, ma_200 from extended',
               'the extension equals a full rebuild');
 
 select * from finish();
