@@ -4,6 +4,7 @@
 - no feature row depends on prices dated after its session;
 - ``core.run_assessment`` and ``core.run_universe`` give the rows of the engines they replaced
   (``sql/legacy_engines.sql``: the previous bodies, run side by side);
+- ``core.run_stability`` and ``core.run_fragility`` give the rows of the previous bodies on a short window;
 - a second run with the same engine parameters reuses the cached output and gets the same rows;
 - the market-state engines refreshed from a date equal the full-history rows.
 
