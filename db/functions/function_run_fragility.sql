@@ -7,61 +7,66 @@ returns integer
 language sql
 volatile
 set search_path = ''
+set work_mem = '256MB'
 as $$
-  with px as (
-    select p.instrument_id, p.trade_date, p.adjusted_close,
-           p.close * p.volume as dollar_volume,
-           -- the open gap against the previous close, both on the adjusted scale (splits are no gaps)
-           p.open * (p.adjusted_close / p.close) / lag(p.adjusted_close) over w - 1 as gap,
-           r.ret
-      from hist.prices_daily p
-      join hist.instruments i on i.instrument_id = p.instrument_id and i.market_id = p_market_id
-      join hist.daily_returns r on r.instrument_id = p.instrument_id and r.trade_date = p.trade_date
-    window w as (partition by p.instrument_id order by p.trade_date)
+  with starts as (
+    -- per instrument, the month of the row 300 rows before (or the first row) its first row in p_from's month: 300 rows hold at least
+    -- 13 months with rows, enough for the 12-month and 3-month trails below
+    select i.instrument_id, date_trunc('month', b.trade_date::timestamp) as m0,
+           date_trunc('month', least(p_to, l.trade_date)::timestamp) as m1
+      from hist.instruments i
+      cross join lateral (select f.session_no, f.trade_date from hist.features_daily f
+                           where f.instrument_id = i.instrument_id
+                             and f.trade_date >= date_trunc('month', p_from::timestamp)::date and f.trade_date <= p_to
+                           order by f.trade_date limit 1) s
+      cross join lateral (select f.trade_date from hist.features_daily f
+                           where f.instrument_id = i.instrument_id order by f.trade_date desc limit 1) l
+      join hist.features_daily b on b.instrument_id = i.instrument_id and b.session_no = greatest(s.session_no - 300, 1)
+     where i.market_id = p_market_id
   ),
-  running as (
-    select x.*,
-           sum(coalesce(x.ret, 0)) over w as s1, sum(coalesce(x.ret, 0) ^ 2) over w as s2, count(x.ret) over w as c,
-           sum(x.dollar_volume) over w as sdv, row_number() over w as n
-      from px x
-    window w as (partition by x.instrument_id order by x.trade_date rows between unbounded preceding and current row)
+  month_ends as (
+    -- each month's last row of the instrument (the newest row for the month in progress): one index probe per
+    -- instrument and month; the feature store's month_high and month_max_gap there are the month's high and largest gap
+    select e.*
+      from starts s
+      cross join generate_series(s.m0, s.m1, interval '1 month') as m(m)
+      cross join lateral (select f.instrument_id, f.trade_date, f.adjusted_close, f.session_no as n, f.month_high,
+                                 f.month_max_gap, f.s_ret, f.s_ret2, f.n_ret, f.s_dollar_volume
+                            from hist.features_daily f
+                           where f.instrument_id = s.instrument_id and f.trade_date < m.m + interval '1 month'
+                           order by f.trade_date desc limit 1) e
+     where e.trade_date >= m.m
   ),
   windows as (
-    select r.instrument_id, r.trade_date, r.adjusted_close, r.gap, r.n,
-           r.s1 - coalesce(lag(r.s1, 21) over w, 0) as a1, r.s2 - coalesce(lag(r.s2, 21) over w, 0) as a2,
-           r.c - coalesce(lag(r.c, 21) over w, 0) as ac,
-           r.s1 - coalesce(lag(r.s1, 252) over w, 0) as b1, r.s2 - coalesce(lag(r.s2, 252) over w, 0) as b2,
-           r.c - coalesce(lag(r.c, 252) over w, 0) as bc,
-           (r.sdv - coalesce(lag(r.sdv, 21) over w, 0)) / least(r.n, 21) as adv21,
-           (r.sdv - coalesce(lag(r.sdv, 252) over w, 0)) / least(r.n, 252) as adv252
-      from running r
-    window w as (partition by r.instrument_id order by r.trade_date)
-  ),
-  months as (
-    -- per instrument and month: the month's high and largest gap, and its last session
-    select w.instrument_id, date_trunc('month', w.trade_date) as m,
-           max(w.adjusted_close) as high, max(abs(w.gap)) as max_gap, max(w.trade_date) as last_day
-      from windows w
-     group by 1, 2
+    -- 21- and 252-row windows: differences of the running sums, the rows before found by session number
+    select e.instrument_id, e.trade_date, e.adjusted_close, e.n, e.month_high, e.month_max_gap,
+           e.s_ret - coalesce(a.s_ret, 0) as a1, e.s_ret2 - coalesce(a.s_ret2, 0) as a2, e.n_ret - coalesce(a.n_ret, 0) as ac,
+           e.s_ret - coalesce(b.s_ret, 0) as b1, e.s_ret2 - coalesce(b.s_ret2, 0) as b2, e.n_ret - coalesce(b.n_ret, 0) as bc,
+           (e.s_dollar_volume - coalesce(a.s_dollar_volume, 0)) / least(e.n, 21) as adv21,
+           (e.s_dollar_volume - coalesce(b.s_dollar_volume, 0)) / least(e.n, 252) as adv252
+      from month_ends e
+      left join lateral (select f.s_ret, f.s_ret2, f.n_ret, f.s_dollar_volume from hist.features_daily f
+                          where f.instrument_id = e.instrument_id and f.session_no = e.n - 21 limit 1) a on true
+      left join lateral (select f.s_ret, f.s_ret2, f.n_ret, f.s_dollar_volume from hist.features_daily f
+                          where f.instrument_id = e.instrument_id and f.session_no = e.n - 252 limit 1) b on true
   ),
   trail as (
-    select m.instrument_id, m.last_day,
-           max(m.high) over (partition by m.instrument_id order by m.m rows between 11 preceding and current row) as high_12m,
-           max(m.max_gap) over (partition by m.instrument_id order by m.m rows between 2 preceding and current row) as gap_3m,
-           count(*) over (partition by m.instrument_id order by m.m rows between 11 preceding and current row) as months
-      from months m
+    select m.*,
+           max(m.month_high) over (partition by m.instrument_id order by m.trade_date rows between 11 preceding and current row) as high_12m,
+           max(m.month_max_gap) over (partition by m.instrument_id order by m.trade_date rows between 2 preceding and current row) as gap_3m,
+           count(*) over (partition by m.instrument_id order by m.trade_date rows between 11 preceding and current row) as months
+      from windows m
   ),
   at_month_end as (
-    select w.instrument_id, w.trade_date,
-           w.adjusted_close / t.high_12m - 1 as drawdown,
-           case when w.ac > 15 and w.bc > 120 then
-             sqrt(greatest(w.a2 - w.a1 ^ 2 / w.ac, 0) / (w.ac - 1)) / nullif(sqrt(greatest(w.b2 - w.b1 ^ 2 / w.bc, 0) / (w.bc - 1)), 0)
+    select t.instrument_id, t.trade_date,
+           t.adjusted_close / t.high_12m - 1 as drawdown,
+           case when t.ac > 15 and t.bc > 120 then
+             sqrt(greatest(t.a2 - t.a1 ^ 2 / t.ac, 0) / (t.ac - 1)) / nullif(sqrt(greatest(t.b2 - t.b1 ^ 2 / t.bc, 0) / (t.bc - 1)), 0)
            end as vol_ratio,
-           w.adv21 / nullif(w.adv252, 0) as liquidity_ratio,
+           t.adv21 / nullif(t.adv252, 0) as liquidity_ratio,
            t.gap_3m
-      from windows w
-      join trail t on t.instrument_id = w.instrument_id and t.last_day = w.trade_date
-     where t.months >= 6 and w.n >= 126 and w.trade_date between p_from and p_to
+      from trail t
+     where t.months >= 6 and t.n >= 126 and t.trade_date between p_from and p_to
   ),
   scored as (
     select a.*,
@@ -96,7 +101,7 @@ as $$
 $$;
 
 comment on function core.run_fragility(text, date, date) is
-'Fragility engine (model FRAG_V1), per instrument at every month-end session (data up to that session only): drawdown from the 12-month high, volatility spike (21-session over 252-session volatility), liquidity drop (21-session over 252-session average dollar volume) and gap risk (largest open gap of the last 3 months), each mapped to [0, 1]; fragility_score = 0.35 drawdown + 0.30 volatility + 0.15 liquidity + 0.20 gap. Replaces the market-wide rows of the range; returns the row count.';
+'Fragility engine (model FRAG_V1), per instrument at every month-end session (data up to that session only): drawdown from the 12-month high, volatility spike (21-session over 252-session volatility), liquidity drop (21-session over 252-session average dollar volume) and gap risk (largest open gap of the last 3 months), each mapped to [0, 1]; fragility_score = 0.35 drawdown + 0.30 volatility + 0.15 liquidity + 0.20 gap. Replaces the market-wide rows of the range; returns the row count. Reads hist.features_daily by index probes only: each month''s last row per name (from p_from''s month, and the 13 or more months of the 300 rows before it), and the rows 21 and 252 sessions before those, so the full history costs in proportion to names x months and a refresh of the newest month in proportion to names.';
 
 grant execute on function core.run_fragility(text, date, date) to pycore_writer;
 

@@ -8,7 +8,14 @@ language sql
 volatile
 set search_path = ''
 as $$
-  with idx as (
+  with lb as (
+    -- the windows below look back at most 252 index rows: 260 rows before p_from are enough, so a refresh of the
+    -- newest sessions reads a year of index levels, not all of them
+    select coalesce((select l.trade_date from hist.index_levels l
+                      where l.index_id = 'SPX' and l.trade_date < p_from
+                      order by l.trade_date desc offset 259 limit 1), '-infinity'::date) as d
+  ),
+  idx as (
     select l.trade_date, l.close,
            l.close / lag(l.close) over w - 1 as ret,
            avg(l.close) over (w rows between 49 preceding and current row) as ma50,
@@ -16,7 +23,7 @@ as $$
            max(l.close) over (w rows between 251 preceding and current row) as high252,
            count(*) over (w rows between 199 preceding and current row) as n200
       from hist.index_levels l
-     where l.index_id = 'SPX'
+     where l.index_id = 'SPX' and l.trade_date >= (select lb.d from lb)
     window w as (order by l.trade_date)
   ),
   vol as (
@@ -64,7 +71,7 @@ as $$
 $$;
 
 comment on function core.run_regimes(text, date, date) is
-'Regime engine (model TREND_VOL_V1). For every session with 200 days of S&P 500 history and a VIX close: trend from the 200-day moving average, 21-day realized volatility, VIX and the drawdown from the 252-day high give CRISIS, VOLATILE_BEAR, CALM_BEAR, VOLATILE_BULL or CALM_BULL. Replaces the market-wide rows (run_id null) of the date range; returns the row count.';
+'Regime engine (model TREND_VOL_V1). For every session with 200 days of S&P 500 history and a VIX close: trend from the 200-day moving average, 21-day realized volatility, VIX and the drawdown from the 252-day high give CRISIS, VOLATILE_BEAR, CALM_BEAR, VOLATILE_BULL or CALM_BULL. Replaces the market-wide rows (run_id null) of the date range; returns the row count. Reads the index levels from 260 rows before p_from.';
 
 grant execute on function core.run_regimes(text, date, date) to pycore_writer;
 

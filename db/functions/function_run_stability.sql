@@ -7,40 +7,31 @@ returns integer
 language sql
 volatile
 set search_path = ''
+set work_mem = '256MB'
 as $$
-  with rets as (
-    select r.instrument_id, r.trade_date, r.ret, r.adjusted_close
-      from hist.daily_returns r
-      join hist.instruments i on i.instrument_id = r.instrument_id and i.market_id = p_market_id
-  ),
-  running as (
-    -- running sums per instrument; 63-day and 200-day windows are their differences (O(n))
-    select r.instrument_id, r.trade_date, r.ret, r.adjusted_close,
-           sum(coalesce(r.ret, 0)) over w as s1, sum(coalesce(r.ret, 0) ^ 2) over w as s2, count(r.ret) over w as c,
-           sum(r.adjusted_close) over w as sp, row_number() over w as n
-      from rets r
-    window w as (partition by r.instrument_id order by r.trade_date rows between unbounded preceding and current row)
-  ),
-  windows as (
-    select r.trade_date, r.ret, r.adjusted_close,
-           r.s1 - coalesce(lag(r.s1, 63) over w, 0) as w1,
-           r.s2 - coalesce(lag(r.s2, 63) over w, 0) as w2,
-           r.c - coalesce(lag(r.c, 63) over w, 0) as wc,
-           case when r.n >= 200 then (r.sp - coalesce(lag(r.sp, 200) over w, 0)) / 200 end as ma200
-      from running r
-    window w as (partition by r.instrument_id order by r.trade_date)
+  with bounds as (
+    -- the market windows below look back at most 63 dates: 100 sessions before p_from are plenty
+    select coalesce((select t.trade_date from hist.trading_days t
+                      where t.calendar = (select m.calendar from hist.markets m where m.market_id = p_market_id)
+                        and t.trade_date < p_from
+                      order by t.trade_date desc offset 99 limit 1), '-infinity'::date) as lb_from
   ),
   per_inst as (
-    select w.trade_date, w.ret, w.adjusted_close, w.ma200,
-           case when w.wc >= 50 then sqrt(greatest(w.w2 - w.w1 ^ 2 / w.wc, 0) / (w.wc - 1)) end as sigma
-      from windows w
+    -- the feature store holds each row's 63-row return sums and 200-row average: no window over the names here
+    select f.trade_date, f.ret, f.adjusted_close, f.ma_200 as ma200,
+           case when f.ret_n_63 >= 50 then sqrt(greatest(f.ret_sq_sum_63 - f.ret_sum_63 ^ 2 / f.ret_n_63, 0) / (f.ret_n_63 - 1)) end as sigma
+      from hist.features_daily f
+      join hist.instruments i on i.instrument_id = f.instrument_id and i.market_id = p_market_id
+     where f.trade_date >= (select b.lb_from from bounds b) and f.trade_date <= p_to
   ),
   per_date as (
     select p.trade_date,
            avg(p.ret) as rp,
            stddev_samp(p.ret) as dispersion,
            count(p.sigma) as n_sigma, sum(p.sigma) as s_sigma, sum(p.sigma ^ 2) as s_sigma2,
-           avg(case when p.ma200 is null then null when p.adjusted_close > p.ma200 then 1.0 else 0.0 end) as breadth,
+           -- avg() of 1.0 / 0.0 over the names with an average, in float-speed counts: numeric division of a sum of
+           -- scale 1 by the count, as avg(numeric) computes it
+           round((count(*) filter (where p.adjusted_close > p.ma200))::numeric, 1) / nullif(count(p.ma200), 0) as breadth,
            count(*) as n
       from per_inst p
      group by p.trade_date
@@ -98,7 +89,7 @@ as $$
 $$;
 
 comment on function core.run_stability(text, date, date) is
-'Stability engine (model STAB_V1), market-wide, per session: average pairwise correlation of daily returns over 63 sessions (from the variance of the equal-weight market and the single-name volatilities), cross-sectional dispersion (21-session mean), breadth (share of names above their 200-day average) and the volatility of VIX (21 sessions of log changes). Each maps linearly to a stress in [0, 1]; overall_score = 1 - their mean (1 = most stable). Replaces the market-wide rows of the range; returns the row count.';
+'Stability engine (model STAB_V1), market-wide, per session: average pairwise correlation of daily returns over 63 sessions (from the variance of the equal-weight market and the single-name volatilities), cross-sectional dispersion (21-session mean), breadth (share of names above their 200-day average) and the volatility of VIX (21 sessions of log changes). Each maps linearly to a stress in [0, 1]; overall_score = 1 - their mean (1 = most stable). Replaces the market-wide rows of the range; returns the row count. Reads the rows of hist.features_daily (their stored 63-row return sums and 200-row average) from 100 sessions before p_from only, so a refresh of the newest sessions costs in proportion to them.';
 
 grant execute on function core.run_stability(text, date, date) to pycore_writer;
 

@@ -180,6 +180,8 @@ class Loader:
         self.instruments: set[str] = set()
         self.known_bad = self._known_bad_rows()
         self.skipped_rows: list[tuple[str, str, dt.date, str]] = []
+        # first day (a pycore_ext.copybuf date) of the price rows loaded now, per instrument
+        self.new_price_first: dict[str, int] = {}
 
     def _known_bad_rows(self) -> dict[str, set[tuple[str, int]]]:
         """Source rows known to be broken (data/known_bad_rows.csv): left out, never repaired."""
@@ -362,6 +364,8 @@ class Loader:
             skip_rows=self.known_bad.get(name, set()),
         )
         self.skipped_rows += [(name, tk, pg_to_date(day), reason) for _line, tk, day, reason in skipped]
+        for tk, (first, _last, _n) in stats.items():
+            self.new_price_first[tk] = min(first, self.new_price_first.get(tk, first))
         rows = buf.rows
         cols = ["instrument_id", "trade_date", "open", "high", "low", "close", "adjusted_close", "volume"]
         stmt = sql.SQL("copy hist.prices_daily ({}) from stdin (format binary)").format(
@@ -451,6 +455,28 @@ class Loader:
                         ["model", "trade_date", "mkt_rf", "smb", "hml", "rmw", "cma", "rf"],
                         ["text", "date"] + ["float8"] * 6, convert)
 
+    def refresh_features(self) -> None:
+        """Extend the feature store (``core.refresh_features``) by the sessions just loaded, or build it.
+
+        A full rebuild when a load can have changed rows already computed: flagged anomalies came in, or a price
+        file brought a row dated on or before an instrument's last stored feature row.
+        """
+        t0 = time.perf_counter()
+        tickers = sorted(self.new_price_first)
+        full = bool(self.stat("hist.price_anomalies").files) or bool(
+            tickers
+            and self.conn.execute(
+                "select exists (select from unnest(%s::text[], %s::date[]) n (instrument_id, first_new)"
+                " cross join lateral (select max(f.trade_date) as last_done from hist.features_daily f"
+                "                      where f.instrument_id = n.instrument_id) f"
+                " where n.first_new <= f.last_done)",
+                (tickers, [pg_to_date(self.new_price_first[t]) for t in tickers]),
+            ).fetchone()[0]  # type: ignore[index]
+        )
+        row = self.conn.execute("select core.refresh_features(%s)", (full,)).fetchone()
+        st = self.stat("hist.features_daily")
+        st.rows, st.seconds = (int(row[0]) if row else 0), time.perf_counter() - t0
+
     def finish_instruments(self, adjonly: dict[str, tuple[int, int, int]]) -> None:
         """Derive first/last dates from the prices, and mark the adjusted-only names."""
         if self.stat("hist.prices_daily").files == 0:
@@ -527,9 +553,12 @@ def load(url: str, data_dir: Path) -> LoadReport:
             loader.load_vix()
             loader.load_factors("ff3_factors_daily.csv.gz", "FF3")
             loader.load_factors("ff5_factors_daily.csv.gz", "FF5")
+            loader.refresh_features()
+        conn.autocommit = True
         if loader.stats.get("hist.prices_daily") and loader.stats["hist.prices_daily"].files:
-            conn.autocommit = True
             conn.execute("analyze hist.prices_daily")
+        if loader.stat("hist.features_daily").rows:
+            conn.execute("analyze hist.features_daily")
     return LoadReport(loader.stats, time.perf_counter() - t0)
 
 

@@ -218,6 +218,11 @@ def clone_runs(conn: psycopg.Connection[Any], run_id: Any, copies: int) -> None:
                      (seq, new_run, run_id))
         conn.execute(f"insert into runtime.fills select {shift.format(c='fill_id')}, {shift.format(c='order_id')}, timestamp, instrument_id, side, quantity, price, "
                      "commission, mode, metadata, %s, trade_date, slippage from runtime.fills where run_id = %s", (seq, seq, new_run, run_id))
+        # the trades too: api.run_trades must find one run's trades by index among many runs' trades
+        conn.execute(f"insert into runtime.backtest_trades select {shift.format(c='trade_id')}, %s, strategy_id, sleeve_id, as_of_date, "
+                     "instrument_id, side, quantity, price, regime_id, universe_id, profile_version_id, decision_metadata_json, "
+                     f"config_snapshot, pnl, commission, {shift.format(c='fill_id')}, {shift.format(c='decision_id')}, mode "
+                     "from runtime.backtest_trades where run_id = %s", (seq, new_run, seq, seq, run_id))
 
 
 def test_status_reads_use_indexes_with_many_runs(run: Any, loaded_db: str) -> None:
@@ -226,7 +231,7 @@ def test_status_reads_use_indexes_with_many_runs(run: Any, loaded_db: str) -> No
         c.commit()
         c.autocommit = True
         c.execute("analyze runtime.positions_snapshots, runtime.backtest_daily_equity, runtime.backtest_runs, runtime.orders, "
-                  "runtime.fills, runtime.portfolio_risk_reports, runtime.target_portfolios")
+                  "runtime.fills, runtime.portfolio_risk_reports, runtime.target_portfolios, runtime.backtest_trades")
         n_runs = one(c, "select count(*) from runtime.backtest_runs where status = 'SUCCEEDED'")
         assert n_runs >= 21
         big = ("positions_snapshots", "fills", "orders", "backtest_daily_equity", "backtest_trades", "portfolio_risk_reports")

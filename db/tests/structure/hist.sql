@@ -5,7 +5,7 @@ select plan(177);
 
 -- TEST:
 select has_schema('hist', 'schema hist exists');
-select tables_are('hist', array['corporate_actions', 'factor_returns_daily', 'index_levels', 'instruments', 'load_batches', 'markets', 'price_anomalies', 'prices_daily', 'trading_days', 'vix_daily'], 'hist has exactly the designed tables');
+select tables_are('hist', array['corporate_actions', 'factor_returns_daily', 'index_levels', 'instruments', 'features_daily', 'load_batches', 'markets', 'price_anomalies', 'prices_daily', 'trading_days', 'vix_daily'], 'hist has exactly the designed tables');
 select views_are('hist', array['daily_returns']::name[], 'hist has exactly the designed views');
 select columns_are('hist', 'corporate_actions', array['instrument_id', 'ex_date', 'dividend', 'split_coef'], 'hist.corporate_actions has exactly its designed columns');
 select col_type_is('hist', 'corporate_actions', 'instrument_id', 'text', 'hist.corporate_actions.instrument_id is text');

@@ -5,7 +5,7 @@ select plan(588);
 
 -- TEST:
 select has_schema('runtime', 'schema runtime exists');
-select tables_are('runtime', array['backtest_daily_equity', 'backtest_runs', 'backtest_trades', 'decision_outcomes', 'engine_decisions', 'executed_actions', 'fills', 'fragility_measures', 'instrument_scores', 'jobs', 'meta_config_proposals', 'orders', 'portfolio_risk_reports', 'positions_snapshots', 'regimes', 'stability_vectors', 'strategy_configs', 'target_portfolios', 'universe_members'], 'runtime has exactly the designed tables');
+select tables_are('runtime', array['backtest_daily_equity', 'backtest_runs', 'backtest_trades', 'decision_outcomes', 'engine_cache', 'engine_decisions', 'executed_actions', 'fills', 'fragility_measures', 'instrument_scores', 'jobs', 'meta_config_proposals', 'orders', 'portfolio_risk_reports', 'positions_snapshots', 'regimes', 'stability_vectors', 'strategy_configs', 'target_portfolios', 'universe_members'], 'runtime has exactly the designed tables');
 select views_are('runtime', array[]::name[], 'runtime has exactly the designed views');
 select columns_are('runtime', 'backtest_daily_equity', array['run_id', 'as_of_date', 'equity', 'drawdown', 'exposure_metrics_json', 'mode', 'cash', 'gross_exposure', 'net_exposure', 'daily_return'], 'runtime.backtest_daily_equity has exactly its designed columns');
 select col_type_is('runtime', 'backtest_daily_equity', 'run_id', 'uuid', 'runtime.backtest_daily_equity.run_id is uuid');
