@@ -7,6 +7,8 @@ returns jsonb
 language plpgsql
 volatile
 set search_path = ''
+-- the reference check runs on rows just loaded, before statistics know them: hash anti-joins, never a nested loop
+set enable_nestloop = off
 as $$
 declare
   v_status text;

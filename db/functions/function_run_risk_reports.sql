@@ -34,43 +34,38 @@ as $$
       join sessions s on s.trade_date = t.as_of_date
      where t.run_id = p_run_id
   ),
-  window_days as (
-    -- every (rebalance date, session of its trailing window) pair
-    select d.as_of_date, s.trade_date
-      from dates d join sessions s on s.k > d.k_start and s.k <= d.k
-  ),
   holdings as (
-    select d.as_of_date, p.instrument_id, p.market_value, p.market_value / d.equity as w, i.gics_sector
+    -- today's positions with their weights and the first session of the trailing window
+    select d.as_of_date, p.instrument_id, p.market_value, p.market_value / d.equity as w, i.gics_sector, ws.trade_date as ws_date
       from dates d
+      join sessions ws on ws.k = d.k_start
       join runtime.positions_snapshots p on p.run_id = p_run_id and p.as_of_date = d.as_of_date
       join hist.instruments i on i.instrument_id = p.instrument_id
   ),
   held as (
     select array_agg(distinct h.instrument_id) as names from holdings h
   ),
-  rets as materialized (
-    -- hist.daily_returns of the names the run held, over the sessions the windows span only: the return of a
-    -- session is its adjusted close over the name's previous bar (looked up by index for the first bar in range),
-    -- withheld (null) on days hist.price_anomalies excludes, as the view defines it
-    select x.instrument_id, x.trade_date,
-           case when x.excluded then null
-                else x.adjusted_close / coalesce(x.prev_close,
-                       (select p0.adjusted_close from hist.prices_daily p0
-                         where p0.instrument_id = x.instrument_id and p0.trade_date < x.trade_date
-                         order by p0.trade_date desc limit 1)) - 1 end as ret
-      from (select p.instrument_id, p.trade_date, p.adjusted_close, coalesce(a.exclude_return, false) as excluded,
-                   lag(p.adjusted_close) over (partition by p.instrument_id order by p.trade_date) as prev_close
-              from hist.prices_daily p
-              left join hist.price_anomalies a on a.instrument_id = p.instrument_id and a.trade_date = p.trade_date
-             where p.instrument_id = any((select held.names from held)::text[])
-               and p.trade_date > (select min(s.trade_date) from sessions s join dates d on s.k = d.k_start)) x
-  ),
   port as (
-    -- the trailing returns of today's holdings (historical simulation on current weights)
-    select wd.as_of_date, wd.trade_date, sum(h.w * coalesce(r.ret, 0)) as rp
-      from window_days wd
-      join holdings h on h.as_of_date = wd.as_of_date
-      join rets r on r.instrument_id = h.instrument_id and r.trade_date = wd.trade_date
+    -- the trailing returns of today's holdings (historical simulation on current weights): each holding reads its
+    -- name's bars of the window by index and takes hist.daily_returns' return (adjusted close over the previous
+    -- bar, withheld on days hist.price_anomalies excludes), summed per rebalance date and session
+    select h.as_of_date, x.trade_date, sum(h.w * coalesce(x.ret, 0)) as rp
+      from holdings h
+      cross join lateral (
+        select y.trade_date,
+               case when y.excluded then null
+                    else y.adjusted_close / coalesce(y.prev_close,
+                           (select p0.adjusted_close from hist.prices_daily p0
+                             where p0.instrument_id = h.instrument_id and p0.trade_date < y.trade_date
+                             order by p0.trade_date desc limit 1)) - 1 end as ret
+          from (select p.trade_date, p.adjusted_close,
+                       lag(p.adjusted_close) over (order by p.trade_date) as prev_close,
+                       (p.instrument_id, p.trade_date) in (select a.instrument_id, a.trade_date
+                                                            from hist.price_anomalies a where a.exclude_return) as excluded
+                  from hist.prices_daily p
+                 where p.instrument_id = h.instrument_id and p.trade_date >= h.ws_date and p.trade_date <= h.as_of_date) y
+         where y.trade_date > h.ws_date
+      ) x
      group by 1, 2
   ),
   spx as (
