@@ -28,17 +28,7 @@ begin
   -- the run's rows came in by bulk COPY with no per-row foreign keys: check them here, set-based, once
   select string_agg(format('%s (%s rows)', c.what, c.n), '; ' order by c.what) into v_broken
     from (
-      select 'instrument_id not in hist.instruments: ' || x.tbl as what, count(*) as n
-        from (select 'orders' as tbl, o.instrument_id from runtime.orders o where o.run_id = p_run_id
-              union all select 'fills', f.instrument_id from runtime.fills f where f.run_id = p_run_id
-              union all select 'positions_snapshots', s.instrument_id from runtime.positions_snapshots s where s.run_id = p_run_id
-              union all select 'executed_actions', a.instrument_id from runtime.executed_actions a
-                         where a.run_id = p_run_id and a.instrument_id is not null
-              union all select 'backtest_trades', t.instrument_id from runtime.backtest_trades t where t.run_id = p_run_id) x
-       where not exists (select from hist.instruments i where i.instrument_id = x.instrument_id)
-       group by x.tbl
-      union all
-      select 'decision_id not a decision of the run: ' || x.tbl, count(*)
+      select 'decision_id not a decision of the run: ' || x.tbl as what, count(*) as n
         from (select 'orders' as tbl, o.decision_id from runtime.orders o where o.run_id = p_run_id
               union all select 'executed_actions', a.decision_id from runtime.executed_actions a where a.run_id = p_run_id
               union all select 'backtest_trades', t.decision_id from runtime.backtest_trades t where t.run_id = p_run_id
@@ -71,7 +61,7 @@ end
 $$;
 
 comment on function core.run_finish(uuid) is
-'RUNNING -> SUCCEEDED: the run service ends a run whose rows are all stored. First checks, set-based, what the bulk-loaded run tables do not check row by row: every instrument_id of the run''s orders, fills, positions_snapshots, executed_actions and backtest_trades is in hist.instruments, every decision_id of its orders, executed_actions, backtest_trades and target_portfolios is a decision of the same run, every fill''s order_id an order of the run and every trade''s fill_id a fill of the run (23503 naming what refers to nothing; the run stays RUNNING). Then stores core.run_metrics(run_id) as metrics_json (replacing the progress it held) and returns it. Errors: 22023 without a run id; PT404 no such run; PT409 the run is not RUNNING; 23503 rows that refer to nothing.';
+'RUNNING -> SUCCEEDED: the run service ends a run whose rows are all stored. First checks, set-based, the references within the run that the bulk-loaded run tables do not check row by row (their run_id and instrument_id are checked per statement by core.check_run_rows): every decision_id of its orders, executed_actions, backtest_trades and target_portfolios is a decision of the same run, every fill''s order_id an order of the run and every trade''s fill_id a fill of the run (23503 naming what refers to nothing; the run stays RUNNING). Then stores core.run_metrics(run_id) as metrics_json (replacing the progress it held) and returns it. Errors: 22023 without a run id; PT404 no such run; PT409 the run is not RUNNING; 23503 rows that refer to nothing.';
 
 revoke execute on function core.run_finish(uuid) from public;
 grant execute on function core.run_finish(uuid) to pycore_writer;

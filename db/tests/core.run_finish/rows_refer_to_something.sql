@@ -1,6 +1,6 @@
 -- core.run_finish: the bulk-loaded run tables have no per-row foreign keys; finishing a run checks them set-based.
 begin;
-select plan(7);
+select plan(8);
 
 \ir ../fixtures/jobs.psql
 
@@ -23,21 +23,22 @@ insert into runtime.positions_snapshots (snapshot_id, portfolio_id, timestamp, a
                                          market_value, unrealized_pnl, run_id, last_price, weight)
 values (4294967296 + 14, 'P', '2023-01-03 21:00+00', '2023-01-03', 'TSTA', 10, 100, 1000, 0, '00000000-0000-0000-0000-0000000000c1', 100, 0.001);
 
--- TEST: the tables take rows without per-row checks, and the check at the finish finds each kind of dangling reference
-select lives_ok($$insert into runtime.positions_snapshots (snapshot_id, portfolio_id, timestamp, as_of_date, instrument_id, quantity,
+-- TEST: run_id and instrument_id are checked per statement (core.check_run_rows); the references within the run,
+-- which a bulk load cannot check before all its tables are in, are checked by the finish
+select throws_ok($$insert into runtime.positions_snapshots (snapshot_id, portfolio_id, timestamp, as_of_date, instrument_id, quantity,
                     avg_cost, market_value, unrealized_pnl, run_id, last_price, weight)
                   values (4294967296 + 15, 'P', '2023-01-04 21:00+00', '2023-01-04', 'NOPE', 1, 1, 1, 0,
-                          '00000000-0000-0000-0000-0000000000c1', 1, 0)$$,
-                'a bulk-loaded table takes a row without a per-row foreign-key lookup');
-select throws_ok($$select core.run_finish('00000000-0000-0000-0000-0000000000c1')$$, '23503', null,
-                 'an instrument that is not in hist.instruments stops the finish with 23503');
-select is((select status from runtime.backtest_runs where run_id = '00000000-0000-0000-0000-0000000000c1'), 'RUNNING',
-          'and the run stays RUNNING');
-delete from runtime.positions_snapshots where instrument_id = 'NOPE';
-
-update runtime.orders set decision_id = 4294967296 + 999 where order_id = 4294967296 + 11;
+                          '00000000-0000-0000-0000-0000000000c1', 1, 0)$$, '23503', null,
+                 'a position in an instrument that is not in hist.instruments is refused at insert (23503)');
+select throws_ok($$insert into runtime.backtest_daily_equity (run_id, as_of_date, equity, cash, gross_exposure, net_exposure, daily_return)
+                  values ('00000000-0000-0000-0000-0000000000c9', '2023-01-05', 1, 1, 0, 0, 0)$$, '23503', null,
+                 'an equity row of no run is refused at insert (23503)');
+select lives_ok($$update runtime.orders set decision_id = 4294967296 + 999 where order_id = 4294967296 + 11$$,
+                'a reference to a decision is not looked up row by row');
 select throws_ok($$select core.run_finish('00000000-0000-0000-0000-0000000000c1')$$, '23503', null,
                  'an order of a decision the run did not take stops the finish with 23503');
+select is((select status from runtime.backtest_runs where run_id = '00000000-0000-0000-0000-0000000000c1'), 'RUNNING',
+          'and the run stays RUNNING');
 update runtime.orders set decision_id = (select decision_id from ids) where order_id = 4294967296 + 11;
 
 update runtime.fills set order_id = 4294967296 + 998 where fill_id = 4294967296 + 12;

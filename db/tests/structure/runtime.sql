@@ -1,7 +1,7 @@
 -- Structure of schema runtime: tables, columns, types, keys, foreign keys and their indexes, comments.
 -- Explicit on purpose: a change to the schema must change this file too.
 begin;
-select plan(566);
+select plan(573);
 
 -- TEST:
 select has_schema('runtime', 'schema runtime exists');
@@ -28,7 +28,8 @@ select col_type_is('runtime', 'backtest_daily_equity', 'daily_return', 'double p
 select col_not_null('runtime', 'backtest_daily_equity', 'daily_return', 'runtime.backtest_daily_equity.daily_return is NOT NULL');
 select col_is_pk('runtime', 'backtest_daily_equity', array['run_id', 'as_of_date']::name[], 'runtime.backtest_daily_equity primary key is (run_id, as_of_date)');
 select is((select count(*)::int from pg_constraint c where c.conrelid = 'runtime.backtest_daily_equity'::regclass and c.contype = 'f'), 0, 'runtime.backtest_daily_equity is bulk-loaded: no per-row foreign keys (core.run_finish checks its references set-based)');
-select is((select coalesce(array_agg(c.relname::text order by 1), '{}') from pg_index i join pg_class c on c.oid = i.indexrelid where i.indrelid = 'runtime.backtest_daily_equity'::regclass and not i.indisprimary), array[]::text[], 'runtime.backtest_daily_equity has only the indexes its reads use');
+select is((select coalesce(array_agg(c.relname::text order by c.relname), '{}') from pg_index i join pg_class c on c.oid = i.indexrelid where i.indrelid = 'runtime.backtest_daily_equity'::regclass and not i.indisprimary), array[]::text[], 'runtime.backtest_daily_equity has only the indexes its reads use');
+select trigger_is('runtime', 'backtest_daily_equity', 'backtest_daily_equity_check_run_rows', 'core', 'check_run_rows', 'runtime.backtest_daily_equity checks the references of each statement''s rows set-based (core.check_run_rows)');
 select ok(obj_description('runtime.backtest_daily_equity'::regclass, 'pg_class') is not null, 'runtime.backtest_daily_equity has a comment');
 select is((select count(*)::int from pg_attribute a where a.attrelid = 'runtime.backtest_daily_equity'::regclass and a.attnum > 0 and not a.attisdropped and col_description(a.attrelid, a.attnum) is null), 0, 'every column of runtime.backtest_daily_equity has a comment');
 select columns_are('runtime', 'backtest_runs', array['run_id', 'run_seq', 'strategy_id', 'config_json', 'start_date', 'end_date', 'universe_id', 'metrics_json', 'created_at', 'mode', 'portfolio_id', 'sleeve_id', 'market_ids', 'status', 'error', 'started_at', 'finished_at'], 'runtime.backtest_runs has exactly its designed columns');
@@ -95,7 +96,8 @@ select col_type_is('runtime', 'backtest_trades', 'mode', 'text', 'runtime.backte
 select col_not_null('runtime', 'backtest_trades', 'mode', 'runtime.backtest_trades.mode is NOT NULL');
 select col_is_pk('runtime', 'backtest_trades', array['trade_id']::name[], 'runtime.backtest_trades primary key is (trade_id)');
 select is((select count(*)::int from pg_constraint c where c.conrelid = 'runtime.backtest_trades'::regclass and c.contype = 'f'), 0, 'runtime.backtest_trades is bulk-loaded: no per-row foreign keys (core.run_finish checks its references set-based)');
-select is((select coalesce(array_agg(c.relname::text order by 1), '{}') from pg_index i join pg_class c on c.oid = i.indexrelid where i.indrelid = 'runtime.backtest_trades'::regclass and not i.indisprimary), array['backtest_trades_run_id_idx']::text[], 'runtime.backtest_trades has only the indexes its reads use');
+select is((select coalesce(array_agg(c.relname::text order by c.relname), '{}') from pg_index i join pg_class c on c.oid = i.indexrelid where i.indrelid = 'runtime.backtest_trades'::regclass and not i.indisprimary), array['backtest_trades_run_id_idx']::text[], 'runtime.backtest_trades has only the indexes its reads use');
+select trigger_is('runtime', 'backtest_trades', 'backtest_trades_check_run_rows', 'core', 'check_run_rows', 'runtime.backtest_trades checks the references of each statement''s rows set-based (core.check_run_rows)');
 select ok(obj_description('runtime.backtest_trades'::regclass, 'pg_class') is not null, 'runtime.backtest_trades has a comment');
 select is((select count(*)::int from pg_attribute a where a.attrelid = 'runtime.backtest_trades'::regclass and a.attnum > 0 and not a.attisdropped and col_description(a.attrelid, a.attnum) is null), 0, 'every column of runtime.backtest_trades has a comment');
 select columns_are('runtime', 'decision_outcomes', array['outcome_id', 'decision_id', 'horizon_days', 'realized_return', 'realized_pnl', 'realized_drawdown', 'realized_vol', 'metadata', 'created_at', 'run_id', 'mode'], 'runtime.decision_outcomes has exactly its designed columns');
@@ -174,7 +176,8 @@ select col_type_is('runtime', 'executed_actions', 'mode', 'text', 'runtime.execu
 select col_not_null('runtime', 'executed_actions', 'mode', 'runtime.executed_actions.mode is NOT NULL');
 select col_is_pk('runtime', 'executed_actions', array['action_id']::name[], 'runtime.executed_actions primary key is (action_id)');
 select is((select count(*)::int from pg_constraint c where c.conrelid = 'runtime.executed_actions'::regclass and c.contype = 'f'), 0, 'runtime.executed_actions is bulk-loaded: no per-row foreign keys (core.run_finish checks its references set-based)');
-select is((select coalesce(array_agg(c.relname::text order by 1), '{}') from pg_index i join pg_class c on c.oid = i.indexrelid where i.indrelid = 'runtime.executed_actions'::regclass and not i.indisprimary), array['executed_actions_run_id_idx']::text[], 'runtime.executed_actions has only the indexes its reads use');
+select is((select coalesce(array_agg(c.relname::text order by c.relname), '{}') from pg_index i join pg_class c on c.oid = i.indexrelid where i.indrelid = 'runtime.executed_actions'::regclass and not i.indisprimary), array['executed_actions_run_id_idx']::text[], 'runtime.executed_actions has only the indexes its reads use');
+select trigger_is('runtime', 'executed_actions', 'executed_actions_check_run_rows', 'core', 'check_run_rows', 'runtime.executed_actions checks the references of each statement''s rows set-based (core.check_run_rows)');
 select ok(obj_description('runtime.executed_actions'::regclass, 'pg_class') is not null, 'runtime.executed_actions has a comment');
 select is((select count(*)::int from pg_attribute a where a.attrelid = 'runtime.executed_actions'::regclass and a.attnum > 0 and not a.attisdropped and col_description(a.attrelid, a.attnum) is null), 0, 'every column of runtime.executed_actions has a comment');
 select columns_are('runtime', 'fills', array['fill_id', 'order_id', 'timestamp', 'instrument_id', 'side', 'quantity', 'price', 'commission', 'mode', 'metadata', 'run_id', 'trade_date', 'slippage'], 'runtime.fills has exactly its designed columns');
@@ -205,7 +208,8 @@ select col_type_is('runtime', 'fills', 'slippage', 'double precision', 'runtime.
 select col_not_null('runtime', 'fills', 'slippage', 'runtime.fills.slippage is NOT NULL');
 select col_is_pk('runtime', 'fills', array['fill_id']::name[], 'runtime.fills primary key is (fill_id)');
 select is((select count(*)::int from pg_constraint c where c.conrelid = 'runtime.fills'::regclass and c.contype = 'f'), 0, 'runtime.fills is bulk-loaded: no per-row foreign keys (core.run_finish checks its references set-based)');
-select is((select coalesce(array_agg(c.relname::text order by 1), '{}') from pg_index i join pg_class c on c.oid = i.indexrelid where i.indrelid = 'runtime.fills'::regclass and not i.indisprimary), array['fills_run_id_idx']::text[], 'runtime.fills has only the indexes its reads use');
+select is((select coalesce(array_agg(c.relname::text order by c.relname), '{}') from pg_index i join pg_class c on c.oid = i.indexrelid where i.indrelid = 'runtime.fills'::regclass and not i.indisprimary), array['fills_run_id_idx']::text[], 'runtime.fills has only the indexes its reads use');
+select trigger_is('runtime', 'fills', 'fills_check_run_rows', 'core', 'check_run_rows', 'runtime.fills checks the references of each statement''s rows set-based (core.check_run_rows)');
 select ok(obj_description('runtime.fills'::regclass, 'pg_class') is not null, 'runtime.fills has a comment');
 select is((select count(*)::int from pg_attribute a where a.attrelid = 'runtime.fills'::regclass and a.attnum > 0 and not a.attisdropped and col_description(a.attrelid, a.attnum) is null), 0, 'every column of runtime.fills has a comment');
 select columns_are('runtime', 'fragility_measures', array['fragility_id', 'entity_type', 'entity_id', 'as_of_date', 'fragility_score', 'scenario_losses', 'metadata', 'created_at', 'run_id', 'mode', 'model_id'], 'runtime.fragility_measures has exactly its designed columns');
@@ -376,7 +380,8 @@ select col_not_null('runtime', 'orders', 'filled_quantity', 'runtime.orders.fill
 select col_type_is('runtime', 'orders', 'reason', 'text', 'runtime.orders.reason is text');
 select col_is_pk('runtime', 'orders', array['order_id']::name[], 'runtime.orders primary key is (order_id)');
 select is((select count(*)::int from pg_constraint c where c.conrelid = 'runtime.orders'::regclass and c.contype = 'f'), 0, 'runtime.orders is bulk-loaded: no per-row foreign keys (core.run_finish checks its references set-based)');
-select is((select coalesce(array_agg(c.relname::text order by 1), '{}') from pg_index i join pg_class c on c.oid = i.indexrelid where i.indrelid = 'runtime.orders'::regclass and not i.indisprimary), array['orders_run_id_idx']::text[], 'runtime.orders has only the indexes its reads use');
+select is((select coalesce(array_agg(c.relname::text order by c.relname), '{}') from pg_index i join pg_class c on c.oid = i.indexrelid where i.indrelid = 'runtime.orders'::regclass and not i.indisprimary), array['orders_run_id_idx']::text[], 'runtime.orders has only the indexes its reads use');
+select trigger_is('runtime', 'orders', 'orders_check_run_rows', 'core', 'check_run_rows', 'runtime.orders checks the references of each statement''s rows set-based (core.check_run_rows)');
 select ok(obj_description('runtime.orders'::regclass, 'pg_class') is not null, 'runtime.orders has a comment');
 select is((select count(*)::int from pg_attribute a where a.attrelid = 'runtime.orders'::regclass and a.attnum > 0 and not a.attisdropped and col_description(a.attrelid, a.attnum) is null), 0, 'every column of runtime.orders has a comment');
 select columns_are('runtime', 'portfolio_risk_reports', array['report_id', 'portfolio_id', 'as_of_date', 'portfolio_value', 'cash', 'net_exposure', 'gross_exposure', 'leverage', 'risk_metrics', 'scenario_pnl', 'exposures_by_sector', 'exposures_by_factor', 'metadata', 'created_at', 'run_id', 'mode'], 'runtime.portfolio_risk_reports has exactly its designed columns');
@@ -443,7 +448,8 @@ select col_not_null('runtime', 'positions_snapshots', 'weight', 'runtime.positio
 select col_type_is('runtime', 'positions_snapshots', 'metadata', 'jsonb', 'runtime.positions_snapshots.metadata is jsonb');
 select col_is_pk('runtime', 'positions_snapshots', array['snapshot_id']::name[], 'runtime.positions_snapshots primary key is (snapshot_id)');
 select is((select count(*)::int from pg_constraint c where c.conrelid = 'runtime.positions_snapshots'::regclass and c.contype = 'f'), 0, 'runtime.positions_snapshots is bulk-loaded: no per-row foreign keys (core.run_finish checks its references set-based)');
-select is((select coalesce(array_agg(c.relname::text order by 1), '{}') from pg_index i join pg_class c on c.oid = i.indexrelid where i.indrelid = 'runtime.positions_snapshots'::regclass and not i.indisprimary), array['positions_snapshots_portfolio_idx', 'positions_snapshots_run_id_idx']::text[], 'runtime.positions_snapshots has only the indexes its reads use');
+select is((select coalesce(array_agg(c.relname::text order by c.relname), '{}') from pg_index i join pg_class c on c.oid = i.indexrelid where i.indrelid = 'runtime.positions_snapshots'::regclass and not i.indisprimary), array['positions_snapshots_portfolio_idx', 'positions_snapshots_run_id_idx']::text[], 'runtime.positions_snapshots has only the indexes its reads use');
+select trigger_is('runtime', 'positions_snapshots', 'positions_snapshots_check_run_rows', 'core', 'check_run_rows', 'runtime.positions_snapshots checks the references of each statement''s rows set-based (core.check_run_rows)');
 select ok(obj_description('runtime.positions_snapshots'::regclass, 'pg_class') is not null, 'runtime.positions_snapshots has a comment');
 select is((select count(*)::int from pg_attribute a where a.attrelid = 'runtime.positions_snapshots'::regclass and a.attnum > 0 and not a.attisdropped and col_description(a.attrelid, a.attnum) is null), 0, 'every column of runtime.positions_snapshots has a comment');
 select columns_are('runtime', 'regimes', array['regime_record_id', 'as_of_date', 'region', 'regime_label', 'regime_embedding', 'embedding_ref', 'confidence', 'metadata', 'created_at', 'run_id', 'mode', 'model_id'], 'runtime.regimes has exactly its designed columns');
@@ -536,7 +542,8 @@ select col_not_null('runtime', 'target_portfolios', 'mode', 'runtime.target_port
 select col_type_is('runtime', 'target_portfolios', 'decision_id', 'bigint', 'runtime.target_portfolios.decision_id is bigint');
 select col_is_pk('runtime', 'target_portfolios', array['target_id']::name[], 'runtime.target_portfolios primary key is (target_id)');
 select is((select count(*)::int from pg_constraint c where c.conrelid = 'runtime.target_portfolios'::regclass and c.contype = 'f'), 0, 'runtime.target_portfolios is bulk-loaded: no per-row foreign keys (core.run_finish checks its references set-based)');
-select is((select coalesce(array_agg(c.relname::text order by 1), '{}') from pg_index i join pg_class c on c.oid = i.indexrelid where i.indrelid = 'runtime.target_portfolios'::regclass and not i.indisprimary), array['target_portfolios_portfolio_idx', 'target_portfolios_run_id_idx']::text[], 'runtime.target_portfolios has only the indexes its reads use');
+select is((select coalesce(array_agg(c.relname::text order by c.relname), '{}') from pg_index i join pg_class c on c.oid = i.indexrelid where i.indrelid = 'runtime.target_portfolios'::regclass and not i.indisprimary), array['target_portfolios_portfolio_idx', 'target_portfolios_run_id_idx']::text[], 'runtime.target_portfolios has only the indexes its reads use');
+select trigger_is('runtime', 'target_portfolios', 'target_portfolios_check_run_rows', 'core', 'check_run_rows', 'runtime.target_portfolios checks the references of each statement''s rows set-based (core.check_run_rows)');
 select ok(obj_description('runtime.target_portfolios'::regclass, 'pg_class') is not null, 'runtime.target_portfolios has a comment');
 select is((select count(*)::int from pg_attribute a where a.attrelid = 'runtime.target_portfolios'::regclass and a.attnum > 0 and not a.attisdropped and col_description(a.attrelid, a.attnum) is null), 0, 'every column of runtime.target_portfolios has a comment');
 select columns_are('runtime', 'universe_members', array['universe_member_id', 'universe_id', 'as_of_date', 'entity_type', 'entity_id', 'tier', 'included', 'score', 'reasons', 'created_at', 'run_id', 'mode', 'model_id'], 'runtime.universe_members has exactly its designed columns');
