@@ -8,34 +8,64 @@ language sql
 volatile
 set search_path = ''
 set enable_nestloop = off
+set work_mem = '256MB'
 as $$
   with run as (
     select b.run_id, b.run_seq, b.portfolio_id, b.mode from runtime.backtest_runs b where b.run_id = p_run_id
   ),
+  curve as (
+    -- the run's equity curve with its drawdown to date, one pass
+    select e.as_of_date, e.equity, e.cash, e.gross_exposure, e.net_exposure,
+           min(e.drawdown) over (order by e.as_of_date) as max_drawdown_to_date
+      from runtime.backtest_daily_equity e where e.run_id = p_run_id
+  ),
+  sessions as (
+    select d.trade_date, row_number() over (order by d.trade_date) as k
+      from hist.trading_days d
+     where d.calendar = 'XNYS' and d.trade_date <= (select max(c.as_of_date) from curve c)
+  ),
   dates as (
-    -- rebalance dates, with their equity and the sessions of the trailing window
-    select t.as_of_date, e.equity, e.cash, e.gross_exposure, e.net_exposure,
-           (select min(d) from (select d.trade_date as d from hist.trading_days d
-                                 where d.calendar = 'XNYS' and d.trade_date <= t.as_of_date
-                                 order by d.trade_date desc limit p_window) w) as window_start,
-           (select min(e2.drawdown) from runtime.backtest_daily_equity e2
-             where e2.run_id = p_run_id and e2.as_of_date <= t.as_of_date) as max_drawdown_to_date
+    -- rebalance dates, with their equity and the session index of the date (the window is the p_window sessions
+    -- up to it; returns are taken after the first of them)
+    select t.as_of_date, c.equity, c.cash, c.gross_exposure, c.net_exposure, c.max_drawdown_to_date, s.k,
+           greatest(s.k - p_window + 1, 1) as k_start
       from runtime.target_portfolios t
-      join runtime.backtest_daily_equity e on e.run_id = t.run_id and e.as_of_date = t.as_of_date
+      join curve c on c.as_of_date = t.as_of_date
+      join sessions s on s.trade_date = t.as_of_date
      where t.run_id = p_run_id
   ),
   holdings as (
-    select d.as_of_date, p.instrument_id, p.market_value, p.market_value / d.equity as w, i.gics_sector
+    -- today's positions with their weights and the first session of the trailing window
+    select d.as_of_date, p.instrument_id, p.market_value, p.market_value / d.equity as w, i.gics_sector, ws.trade_date as ws_date
       from dates d
+      join sessions ws on ws.k = d.k_start
       join runtime.positions_snapshots p on p.run_id = p_run_id and p.as_of_date = d.as_of_date
       join hist.instruments i on i.instrument_id = p.instrument_id
   ),
+  held as (
+    select array_agg(distinct h.instrument_id) as names from holdings h
+  ),
   port as (
-    -- the trailing returns of today's holdings (historical simulation on current weights)
-    select d.as_of_date, r.trade_date, sum(h.w * coalesce(r.ret, 0)) as rp
-      from dates d
-      join holdings h on h.as_of_date = d.as_of_date
-      join hist.daily_returns r on r.instrument_id = h.instrument_id and r.trade_date > d.window_start and r.trade_date <= d.as_of_date
+    -- the trailing returns of today's holdings (historical simulation on current weights): each holding reads its
+    -- name's bars of the window by index and takes hist.daily_returns' return (adjusted close over the previous
+    -- bar, withheld on days hist.price_anomalies excludes), summed per rebalance date and session
+    select h.as_of_date, x.trade_date, sum(h.w * coalesce(x.ret, 0)) as rp
+      from holdings h
+      cross join lateral (
+        select y.trade_date,
+               case when y.excluded then null
+                    else y.adjusted_close / coalesce(y.prev_close,
+                           (select p0.adjusted_close from hist.prices_daily p0
+                             where p0.instrument_id = h.instrument_id and p0.trade_date < y.trade_date
+                             order by p0.trade_date desc limit 1)) - 1 end as ret
+          from (select p.trade_date, p.adjusted_close,
+                       lag(p.adjusted_close) over (order by p.trade_date) as prev_close,
+                       (p.instrument_id, p.trade_date) in (select a.instrument_id, a.trade_date
+                                                            from hist.price_anomalies a where a.exclude_return) as excluded
+                  from hist.prices_daily p
+                 where p.instrument_id = h.instrument_id and p.trade_date >= h.ws_date and p.trade_date <= h.as_of_date) y
+         where y.trade_date > h.ws_date
+      ) x
      group by 1, 2
   ),
   spx as (
@@ -79,16 +109,20 @@ as $$
       ('COVID_2020', date '2020-02-19', date '2020-03-23')
     ) v(name, start_date, end_date)
   ),
-  scen_px as (
-    -- each holding's return over each window (close before the window to its end); names without
-    -- data then take the S&P 500's return, and are counted as proxied
-    select h.as_of_date, s.name, h.instrument_id, h.market_value,
-           (select p2.adjusted_close from hist.prices_daily p2 where p2.instrument_id = h.instrument_id and p2.trade_date <= s.end_date order by p2.trade_date desc limit 1)
-             / nullif((select p1.adjusted_close from hist.prices_daily p1 where p1.instrument_id = h.instrument_id and p1.trade_date < s.start_date
+  scen_ret as materialized (
+    -- each held name's return over each window (close before the window to its end), once per name, not per date;
+    -- names without data then take the S&P 500's return, and are counted as proxied
+    select n.instrument_id, s.name,
+           (select p2.adjusted_close from hist.prices_daily p2 where p2.instrument_id = n.instrument_id and p2.trade_date <= s.end_date order by p2.trade_date desc limit 1)
+             / nullif((select p1.adjusted_close from hist.prices_daily p1 where p1.instrument_id = n.instrument_id and p1.trade_date < s.start_date
                         and p1.trade_date >= s.start_date - 10 order by p1.trade_date desc limit 1), 0) - 1 as ret,
            (select l2.close from hist.index_levels l2 where l2.index_id = 'SPX' and l2.trade_date <= s.end_date order by l2.trade_date desc limit 1)
              / (select l1.close from hist.index_levels l1 where l1.index_id = 'SPX' and l1.trade_date < s.start_date order by l1.trade_date desc limit 1) - 1 as mret
-      from holdings h cross join scen s
+      from (select unnest(held.names) as instrument_id from held) n cross join scen s
+  ),
+  scen_px as (
+    select h.as_of_date, sr.name, h.instrument_id, h.market_value, sr.ret, sr.mret
+      from holdings h join scen_ret sr on sr.instrument_id = h.instrument_id
   ),
   scen_pnl as (
     select x.as_of_date,
@@ -100,6 +134,9 @@ as $$
               from scen_px sp group by 1, 2) x
       join dates d on d.as_of_date = x.as_of_date
      group by x.as_of_date
+  ),
+  n_holdings as (
+    select h.as_of_date, count(*) as n from holdings h group by 1
   ),
   ins as (
     insert into runtime.portfolio_risk_reports
@@ -121,11 +158,12 @@ as $$
            jsonb_build_object('model', 'FF5', 'method', 'univariate betas of excess returns over the trailing window',
                               'observations', s.factor_days, 'mkt_rf', s.beta_mkt_rf, 'smb', s.beta_smb, 'hml', s.beta_hml,
                               'rmw', s.beta_rmw, 'cma', s.beta_cma),
-           jsonb_build_object('window_sessions', p_window, 'holdings', (select count(*) from holdings h where h.as_of_date = d.as_of_date))
+           jsonb_build_object('window_sessions', p_window, 'holdings', coalesce(nh.n, 0))
       from dates d
       join stats s on s.as_of_date = d.as_of_date
       left join sectors se on se.as_of_date = d.as_of_date
       left join scen_pnl sc on sc.as_of_date = d.as_of_date
+      left join n_holdings nh on nh.as_of_date = d.as_of_date
     returning 1
   )
   select count(*)::int from ins;

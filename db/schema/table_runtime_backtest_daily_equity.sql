@@ -2,7 +2,7 @@
 begin;
 
 create table runtime.backtest_daily_equity (
-  run_id uuid not null references runtime.backtest_runs (run_id) on delete cascade,
+  run_id uuid not null,
   as_of_date date not null,
   equity double precision not null check (equity > 0),
   drawdown double precision check (drawdown between -1 and 0),
@@ -14,7 +14,7 @@ create table runtime.backtest_daily_equity (
   daily_return double precision not null,
   primary key (run_id, as_of_date)
 );
-comment on table runtime.backtest_daily_equity is 'The equity curve: one row per run and session, at the close.';
+comment on table runtime.backtest_daily_equity is 'The equity curve: one row per run and session, at the close. Bulk-loaded by the run''s binary COPY, with only the indexes reads use and no per-row foreign keys: run_id is checked once per statement by core.check_run_rows, the ids of the run''s own decisions, orders and fills by core.run_finish.';
 comment on column runtime.backtest_daily_equity.run_id is 'Run that wrote the row (runtime.backtest_runs).';
 comment on column runtime.backtest_daily_equity.as_of_date is 'Session.';
 comment on column runtime.backtest_daily_equity.equity is 'Equity = cash + market value of positions, in the base currency.';

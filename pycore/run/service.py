@@ -65,6 +65,8 @@ class RunOptions:
     """builds the strategy from its inputs"""
     keep_payloads: bool = False
     """keep the COPY payloads in the writer (the benchmark replays them)"""
+    run_engines: bool = True
+    """run the SQL engines (scores, universe) for the strategy; False for a strategy that reads none of them"""
 
 
 @dataclass(frozen=True)
@@ -241,7 +243,10 @@ def _simulate(conn: psycopg.Connection[Any], ctx: RunContext, timings: dict[str,
     mask = rebalance_mask(md, cfg)
     decision_dates = [pg_to_date(int(md.dates[t])) for t in np.flatnonzero(mask)]
     t = time.perf_counter()
-    inputs = fetch_strategy_inputs(conn, run_id, cfg, decision_dates)
+    if ctx.options.run_engines:
+        inputs = fetch_strategy_inputs(conn, run_id, cfg, decision_dates)
+    else:
+        inputs = StrategyInputs(scores=[], universe=frozenset(), regimes={})
     strategy = ctx.options.strategy_factory(
         cfg, run_id, decision_dates, dict(zip(md.instruments, md.sectors, strict=True)), inputs
     )
@@ -279,11 +284,13 @@ def _simulate(conn: psycopg.Connection[Any], ctx: RunContext, timings: dict[str,
     conn.commit()
     timings["risk_and_outcomes"] = time.perf_counter() - t
     ctx.progress(PHASE_REPORTED, tm.date_at(tm.T - 1), total_days)
-    # RUNNING -> SUCCEEDED in SQL, which computes metrics_json from the stored rows (core.run_metrics)
+    # RUNNING -> SUCCEEDED in SQL, which checks the rows' references and computes metrics_json from them
+    t = time.perf_counter()
     row = conn.execute("select core.run_finish(%s)", (run_id,)).fetchone()
     assert row is not None
     metrics: dict[str, Any] = row[0]
     conn.commit()
+    timings["finish"] = time.perf_counter() - t
     ctx.progress(1.0, tm.date_at(tm.T - 1), total_days)
     return RunResult(
         run_id=run_id,

@@ -1,0 +1,6 @@
+-- Revert prometheus:functions/function_check_run_rows from pg
+begin;
+
+drop function core.check_run_rows();
+
+commit;

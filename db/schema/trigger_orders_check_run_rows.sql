@@ -1,0 +1,9 @@
+-- Deploy prometheus:schema/trigger_orders_check_run_rows to pg
+-- runtime.orders checks its rows' references once per statement, set-based, in place of per-row foreign keys.
+begin;
+
+create trigger orders_check_run_rows after insert on runtime.orders
+  referencing new table as new_rows for each statement execute function core.check_run_rows('instrument_id');
+comment on trigger orders_check_run_rows on runtime.orders is 'Checks its run_id and instrument_id once per statement, set-based (core.check_run_rows), in place of a per-row foreign key.';
+
+commit;
