@@ -290,12 +290,22 @@ class GuardedStrategy:
     """What the runner calls for a user strategy: moves the accessor to the decision date, calls the strategy and
     checks what it returned; any fault becomes :class:`StrategyFailed` with the strategy's message and the date."""
 
-    def __init__(self, strategy_id: str, inner: Any, data: PointInTime | None, max_gross: float) -> None:
+    def __init__(
+        self,
+        strategy_id: str,
+        inner: Any,
+        data: PointInTime | None,
+        max_gross: float,
+        regime_scale: Any = None,
+    ) -> None:
         self.strategy_id = strategy_id
         self.inner = inner
         self.data = data
         self.instruments = frozenset(data.instruments) if data is not None else frozenset()
         self.max_gross = max_gross
+        self.regime_scale = regime_scale
+        """day -> (regime, gross multiplier) from the config's portfolio.regime_scaling (None: off)"""
+        self.scales: dict[dt.date, tuple[str | None, float]] = {}
 
     def _fail(self, day: dt.date, message: str) -> StrategyFailed:
         return StrategyFailed(f"strategy {self.strategy_id} on {day}: {message}")
@@ -312,7 +322,9 @@ class GuardedStrategy:
         except Exception as exc:
             raise self._fail(day, f"{type(exc).__name__}: {exc}") from exc
         if not isinstance(raw, Mapping):
-            raise self._fail(day, f"returned {type(raw).__name__} {str(raw)[:80]}, not a mapping of instrument to weight")
+            raise self._fail(
+                day, f"returned {type(raw).__name__} {str(raw)[:80]}, not a mapping of instrument to weight"
+            )
         targets: dict[str, float] = {}
         for name, w in raw.items():
             if not isinstance(name, str) or (self.instruments and name not in self.instruments):
@@ -331,11 +343,17 @@ class GuardedStrategy:
             )
         if self.data is not None:
             self.data.record_targets(day, targets)
+        if self.regime_scale is not None:  # the meta layer's regime proposals apply to every strategy
+            regime, scale = self.regime_scale(day)
+            self.scales[day] = (regime, scale)
+            targets = {name: w * scale for name, w in targets.items()}
         return targets
 
     def decision_context(self, day: dt.date) -> dict[str, Any]:
         extra = getattr(self.inner, "decision_context", None)
         out: dict[str, Any] = {"engine": self.strategy_id, "as_of_date": day.isoformat()}
+        if day in self.scales:
+            out["regime"], out["regime_scale"] = self.scales[day]
         if callable(extra):
             try:
                 out.update(json.loads(json.dumps(extra(day), default=str)))
@@ -389,8 +407,22 @@ class SqlStrategy:
 def build_user_strategy(
     spec: StrategySpec, cfg: StrategyConfig, md: MarketData, url: str, regime_fn: Any = None
 ) -> GuardedStrategy:
-    """The guarded strategy of a PYTHON or SQL registry row, ready for the runner."""
+    """The guarded strategy of a PYTHON or SQL registry row, ready for the runner. With ``portfolio.regime_scaling``
+    set, its targets are scaled by the multiplier of the regime known before each decision (as the built-in's)."""
     params = getattr(cfg, "params", None)
+    guard = _build_guard(spec, params, md, url, regime_fn)
+    scaling = cfg.portfolio.regime_scaling
+    if scaling and regime_fn is not None:
+
+        def regime_scale(day: dt.date) -> tuple[str | None, float]:
+            regime = regime_fn(day)
+            return regime, float(scaling.get(regime, 1.0)) if regime is not None else 1.0
+
+        guard.regime_scale = regime_scale
+    return guard
+
+
+def _build_guard(spec: StrategySpec, params: Any, md: MarketData, url: str, regime_fn: Any) -> GuardedStrategy:
     if spec.kind == "PYTHON":
         data = PointInTime(md, regime_fn)
         cls = resolve_code(spec.code)
