@@ -23,7 +23,9 @@ def main(argv: list[str] | None = None) -> int:
         counts = run_campaign(
             args.strategy, url=url, worker_url=writer_url() if args.run_here else None, timeout=args.timeout
         )
-    except psycopg.Error as exc:  # an unknown strategy is api.run_backtest's PT404: a usage error, as in pycore.backtest
+    except (
+        psycopg.Error
+    ) as exc:  # an unknown strategy is api.run_backtest's PT404: a usage error, as in pycore.backtest
         return fail(exc, code=USAGE if exc.sqlstate == "PT404" else 1)
     except (DevDbError, TimeoutError) as exc:
         return fail(exc)

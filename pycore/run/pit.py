@@ -10,6 +10,7 @@ end the session before the decision date.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -168,7 +169,8 @@ class PointInTime:
     def dollar_volume(self, window: int = 60) -> dict[str, float]:
         """Mean close x volume over the last ``window`` sessions (sessions without a bar left out)."""
         c, v = self.history("close", window), self.history("volume", window)
-        with np.errstate(invalid="ignore"):
+        with warnings.catch_warnings():  # a name without any bar in the window has no mean: left out below
+            warnings.simplefilter("ignore", RuntimeWarning)
             dv = np.nanmean(c.values * v.values, axis=0) if len(c.dates) else np.full(len(self._instruments), np.nan)
         return {name: float(x) for name, x in zip(self._instruments, dv, strict=True) if np.isfinite(x)}
 
