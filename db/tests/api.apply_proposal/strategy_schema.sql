@@ -4,7 +4,9 @@ select plan(3);
 
 \ir ../fixtures/sqlstate_as.psql
 
--- SETUP: two proposals for XMOM50's own parameter params.top_n: one inside its bounds (1..500), one outside
+-- SETUP: the market, and two proposals for XMOM50's own parameter params.top_n: one inside its bounds (1..500), one outside
+insert into hist.markets (market_id, name, region, timezone, calendar, currency)
+values ('US_EQ', 'US equities', 'US', 'America/New_York', 'XNYS', 'USD') on conflict do nothing;
 insert into runtime.meta_config_proposals (strategy_id, market_id, proposal_type, target_component, current_value, proposed_value, confidence_score, rationale)
 values ('XMOM50', 'US_EQ', 'PARAMETER_CHANGE', 'params.top_n', '50', '30', 0.5, 'fewer names did better'),
        ('XMOM50', 'US_EQ', 'PARAMETER_CHANGE', 'params.top_n', '50', '0', 0.5, 'no names at all');

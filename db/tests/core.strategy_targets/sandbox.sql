@@ -1,6 +1,6 @@
 -- core.strategy_targets runs a SQL strategy as strategy_sandbox: pit shows only rows before the date; hist is refused.
 begin;
-select plan(5);
+select plan(6);
 
 -- SETUP: one instrument with bars on 2021-01-04 .. 2021-01-06; three registered strategies
 insert into hist.markets (market_id, name, region, timezone, calendar, currency)
@@ -22,7 +22,10 @@ select api.register_strategy('T_LAST', 'strategies.t_last_close');
 select api.register_strategy('T_PEEK', 'strategies.t_peek');
 select api.register_strategy('T_ESCAPE', 'strategies.t_escape');
 reset role;
-set local role pycore_writer;
+
+-- TEST: the workers may call it
+select ok(has_function_privilege('pycore_writer', 'core.strategy_targets(text, date, jsonb)', 'execute'),
+          'pycore_writer may run SQL strategies');
 
 -- TEST: the strategy sees the last bar before the decision date, never the decision date's own
 select is((select weight from core.strategy_targets('T_LAST', '2021-01-06', '{}')), 0.11::float8,
