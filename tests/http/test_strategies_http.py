@@ -16,6 +16,7 @@ import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from pycore.db import with_user
@@ -109,9 +110,10 @@ def test_unknown_strategy_and_bad_params_are_refused(api: Api, registered: Path)
 
 
 def test_a_sql_strategy_registered_over_http_that_fails_shows_the_reason_in_its_job(api: Api, user_worker: None) -> None:
-    api.sql("create or replace function strategies.http_lever(as_of date, params jsonb) "
-            "returns table (instrument_id text, weight double precision) language sql stable "
-            "as $$ select 'AAPL', (params ->> 'w')::float8 $$")
+    with psycopg.connect(api.db_url, autocommit=True) as conn:  # written in psql by the database owner
+        conn.execute("create or replace function strategies.http_lever(as_of date, params jsonb) "
+                     "returns table (instrument_id text, weight double precision) language sql stable "
+                     "as $$ select 'AAPL', (params ->> 'w')::float8 $$")
     body = {"strategy_id": "HTTP_LEVER", "function_name": "strategies.http_lever", "params": {"w": 2.0}}
     assert api.rpc("register_strategy", body).status_code == 401, "registering is the operator's"
     r = api.rpc("register_strategy", body, token=api.operator)
