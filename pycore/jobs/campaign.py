@@ -54,14 +54,15 @@ class Cell:
 
 def variants_for(params: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     """The config variants of a strategy whose active config has ``params`` (a user strategy): its base, a more
-    concentrated book (``top_n`` halved) when it has one, and 80% gross; the built-in's :data:`DEFAULT_VARIANTS`."""
+    concentrated book (``top_n`` halved) when it has one, and half exposure in bear and crisis regimes (applied to any
+    strategy's targets); the built-in's :data:`DEFAULT_VARIANTS`."""
     if params is None:
         return DEFAULT_VARIANTS
     out: dict[str, dict[str, Any]] = {"base": {}}
     top_n = params.get("top_n")
     if isinstance(top_n, int) and not isinstance(top_n, bool) and top_n > 1:
         out["concentrated"] = {"params": {"top_n": max(1, top_n // 2)}}
-    out["gross_80"] = {"params": {"max_gross": 0.8}}
+    out["defensive"] = {"portfolio": {"regime_scaling": {"CALM_BEAR": 0.5, "VOLATILE_BEAR": 0.5, "CRISIS": 0.5}}}
     return out
 
 

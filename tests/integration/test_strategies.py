@@ -171,6 +171,16 @@ def test_a_gross_limit_is_a_parameter(probes: str) -> None:
         run(probes, "PROBE", {"params": {"mode": "ok", "max_gross": 0.4}})
 
 
+def test_regime_scaling_applies_to_a_user_strategy(probes: str) -> None:
+    half = {r: 0.5 for r in ("CALM_BULL", "VOLATILE_BULL", "CALM_BEAR", "VOLATILE_BEAR", "CRISIS")}
+    res = run(probes, "PROBE", {"portfolio": {"regime_scaling": half}})
+    with psycopg.connect(probes) as c:
+        rows = c.execute("select (t.target_positions ->> 'AAPL')::float8, d.input_refs ->> 'regime_scale' "
+                         "from runtime.target_portfolios t join runtime.engine_decisions d using (run_id, decision_id) "
+                         "where t.run_id = %s", (res.run_id,)).fetchall()
+    assert rows and all(w == 0.25 and s == "0.5" for w, s in rows), rows
+
+
 def test_the_accessor_shows_only_sessions_before_the_decision(probes: str) -> None:
     from tests.strategies.probes import Peek
 

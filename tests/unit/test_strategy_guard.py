@@ -108,3 +108,13 @@ def test_code_is_found_by_module_and_refused_when_missing() -> None:
         resolve_code("entry_point:no_such_entry_point")
     with pytest.raises(UnknownStrategy):
         resolve_code("/nonexistent/file.py:X")
+
+
+def test_a_campaign_varies_a_user_strategy_s_own_params() -> None:
+    from pycore.jobs.campaign import DEFAULT_VARIANTS, variants_for
+
+    assert variants_for(None) == DEFAULT_VARIANTS, "the built-in keeps its variants"
+    defensive = {"portfolio": {"regime_scaling": {"CALM_BEAR": 0.5, "VOLATILE_BEAR": 0.5, "CRISIS": 0.5}}}
+    assert variants_for({"top_n": 50, "max_gross": 1.0}) == {
+        "base": {}, "concentrated": {"params": {"top_n": 25}}, "defensive": defensive}
+    assert variants_for({"n": 20}) == {"base": {}, "defensive": defensive}
