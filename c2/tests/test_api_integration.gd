@@ -3,6 +3,7 @@ extends TestCase
 ## (PROMETHEUS_API_URL and an operator PROMETHEUS_API_TOKEN; tests/c2 in pytest sets both).
 
 const STRATEGY := "US_CORE_LONG_EQ"
+const TERMINAL_SCENE := preload("res://src/panels/TerminalPanel.tscn")
 
 
 func _configured() -> bool:
@@ -89,7 +90,7 @@ func test_meta_layer_methods() -> void:
 func test_terminal_runs_a_backtest_to_success() -> void:
 	if not _configured():
 		return
-	var panel := (load("res://src/panels/TerminalPanel.tscn") as PackedScene).instantiate()
+	var panel := TERMINAL_SCENE.instantiate()
 	add_child(panel)
 	panel.poll_seconds = 0.3
 	await panel.execute("backtest run US_CORE_LONG_EQ 2023-04-01 2023-06-30 US_EQ")
@@ -104,6 +105,38 @@ func test_terminal_runs_a_backtest_to_success() -> void:
 	await panel.execute("backtest run US_CORE_LONG_EQ 2023-01-01")
 	assert_true(panel.text().contains("usage: backtest run"), "bad command gets a usage line")
 	assert_eq(panel.history.size(), 5, "history keeps the commands")
+	panel.queue_free()
+
+
+func test_strategies_in_the_terminal_and_the_backtests_picker() -> void:
+	if not _configured():
+		return
+	var terminal := TERMINAL_SCENE.instantiate()
+	add_child(terminal)
+	await terminal.execute("strategies")
+	var out: String = terminal.text()
+	for sid: String in ["US_CORE_LONG_EQ", "XMOM50", "SECTOR_MOM3", "LOWVOL100"]:
+		assert_true(out.contains(sid), "the terminal lists %s: %s" % [sid, out])
+	assert_true(out.contains("SQL") and out.contains("PYTHON") and out.contains("BUILTIN"), "with their kinds")
+	terminal.queue_free()
+	var panel := (load("res://src/panels/BacktestsPanel.tscn") as PackedScene).instantiate()
+	add_child(panel)
+	await panel.refresh()
+	assert_true(panel.strategy_picker.item_count >= 4, "the picker lists every registered strategy")
+	assert_true(panel.select_strategy("XMOM50"), "XMOM50 can be picked")
+	panel.start_input.text = "2023-04-01"
+	panel.end_input.text = "2023-06-30"
+	var submitted: ApiResult = await panel.submit_selected()
+	assert_ok(submitted, "the picked strategy is submitted")
+	assert_true(panel.run_status.text.contains("XMOM50"), "the panel says what it submitted")
+	var status := ""
+	for _i in 600:
+		var job := await api().get_job(int(submitted.data))
+		status = str(job.first().get("status"))
+		if status in ["SUCCEEDED", "FAILED", "CANCELLED"]:
+			break
+		await get_tree().create_timer(0.3).timeout
+	assert_eq(status, "SUCCEEDED", "a worker ran XMOM50")
 	panel.queue_free()
 
 

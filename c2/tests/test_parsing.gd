@@ -20,6 +20,7 @@ func test_bad_commands_get_a_usage_line() -> void:
 		"job abc",
 		"cancel -3",
 		"jobs now",
+		"strategies all",
 	]:
 		var c := CommandParser.parse(line)
 		assert_eq(c.kind, CommandParser.Kind.INVALID, line)
@@ -35,6 +36,8 @@ func test_job_commands() -> void:
 	assert_eq(CommandParser.parse("cancel 7").kind, CommandParser.Kind.CANCEL, "cancel")
 	assert_eq(CommandParser.parse("  jobs ").kind, CommandParser.Kind.JOBS, "jobs")
 	assert_eq(CommandParser.parse("help").kind, CommandParser.Kind.HELP, "help")
+	assert_eq(CommandParser.parse(" strategies").kind, CommandParser.Kind.STRATEGIES, "strategies")
+	assert_true(CommandParser.help_text().contains("strategies"), "help lists strategies")
 	assert_true(CommandParser.help_text().contains("backtest run"), "help lists backtest run")
 
 

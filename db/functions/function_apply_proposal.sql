@@ -13,6 +13,7 @@ declare
   p runtime.meta_config_proposals;
   v_config jsonb;
   v_version int;
+  v_errors text;
 begin
   select * into p from runtime.meta_config_proposals x where x.proposal_id = apply_proposal.proposal_id for update;
   if not found then
@@ -32,6 +33,12 @@ begin
                               and jsonb_typeof(v_config #> string_to_array(p.target_component, '.')) = 'object'
                              then (v_config #> string_to_array(p.target_component, '.')) || p.proposed_value
                              else p.proposed_value end, true);
+  -- the new version must keep to the strategy's own schema (its params included), as a run's overrides must
+  select string_agg(e.path || ': ' || e.message, '; ') into v_errors
+    from core.config_errors(core.strategy_schema(p.strategy_id), v_config) e;
+  if v_errors is not null then
+    raise exception 'proposal % makes an invalid config of %: %', proposal_id, p.strategy_id, v_errors using errcode = '22023';
+  end if;
   update runtime.strategy_configs c set is_active = false where c.strategy_id = p.strategy_id and c.is_active;
   insert into runtime.strategy_configs (strategy_id, config_json, version, is_active, created_by, source_proposal_id)
   values (p.strategy_id, v_config, (select max(version) + 1 from runtime.strategy_configs c where c.strategy_id = p.strategy_id),
@@ -48,7 +55,7 @@ end
 $$;
 
 comment on function api.apply_proposal(bigint) is
-'Apply a proposal (operator only): writes a new active version of the strategy''s config with the proposed value and marks the proposal APPLIED. Errors: 404 (PT404) no such proposal or its strategy is gone, 409 (PT409) it was already applied, rejected or reverted.';
+'Apply a proposal (operator only): writes a new active version of the strategy''s config with the proposed value and marks the proposal APPLIED. The new config is checked against the strategy''s own schema (core.strategy_schema). Errors: 400 (22023) the proposed value breaks that schema, 404 (PT404) no such proposal or its strategy is gone, 409 (PT409) it was already applied, rejected or reverted.';
 
 revoke execute on function api.apply_proposal(bigint) from public;
 grant execute on function api.apply_proposal(bigint) to operator;

@@ -19,9 +19,13 @@ as $$
     'universe.max_fragility', p_config #> '{universe,max_fragility}',
     'assessment.momentum_weight', p_config #> '{assessment,momentum_weight}',
     'execution.price_model', p_config #> '{execution,price_model}')
+  -- a user strategy's own parameters, each by its path (params.top_n, ...), so proposals can move them
+  || coalesce((select jsonb_object_agg('params.' || p.key, p.value) from jsonb_each(
+                 case when jsonb_typeof(p_config -> 'params') = 'object' then p_config -> 'params' else '{}' end) p),
+              '{}'::jsonb)
 $$;
 
-comment on function core.config_key(jsonb) is 'The tunable parameters of a strategy config, as a flat JSON object keyed by path (what diagnostics group runs by).';
+comment on function core.config_key(jsonb) is 'The tunable parameters of a strategy config, as a flat JSON object keyed by path (what diagnostics group runs by): the common ones (portfolio.top_k, ...) and, for a user strategy, each of its params (params.top_n, ...).';
 
 grant execute on function core.config_key(jsonb) to pycore_writer;
 

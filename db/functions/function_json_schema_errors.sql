@@ -191,4 +191,7 @@ $$;
 comment on function core.json_schema_errors(jsonb, jsonb, jsonb, text) is
 'The errors of p_doc against the sub-schema p_schema of the JSON Schema p_root ($ref resolves in p_root''s $defs), each with its dotted field path under p_path. The step of core.config_errors; see there for the keywords. Raises 0A000 for a keyword, type or $ref it does not implement, so a rule is never skipped silently.';
 
+-- the workers check a SQL strategy's params with it before a run
+grant execute on function core.json_schema_errors(jsonb, jsonb, jsonb, text) to pycore_writer;
+
 commit;

@@ -41,9 +41,11 @@ begin
     raise exception 'unknown market %', v_market using errcode = 'PT404',
       hint = (select 'known markets: ' || string_agg(m.market_id, ', ') from hist.markets m);
   end if;
-  if not exists (select 1 from runtime.strategy_configs c where c.strategy_id = run_backtest.strategy_id and c.is_active) then
+  if not exists (select 1 from runtime.strategies s where s.strategy_id = run_backtest.strategy_id)
+     or not exists (select 1 from runtime.strategy_configs c where c.strategy_id = run_backtest.strategy_id and c.is_active) then
     raise exception 'unknown strategy %', strategy_id using errcode = 'PT404',
-      hint = (select 'configured strategies: ' || string_agg(distinct c.strategy_id, ', ') from runtime.strategy_configs c);
+      hint = (select 'registered strategies (GET /strategies): ' || string_agg(s.strategy_id, ', ' order by s.strategy_id)
+                from runtime.strategies s);
   end if;
   select min(p.first_date), max(p.last_date) into v_first, v_last
     from hist.instruments p where p.market_id = v_market;
@@ -57,20 +59,21 @@ begin
   if portfolio_id is not null and portfolio_id !~ '^[A-Za-z0-9_.-]{1,64}$' then
     raise exception 'portfolio_id must be 1-64 letters, digits, ".", "_" or "-"' using errcode = '22023';
   end if;
-  -- The config the worker will run, checked by the rules of pycore.config.StrategyConfig (one schema, generated from
-  -- the models): overrides deep-merged over the active version, then the requested market set, as pycore.backtest does.
+  -- The config the worker will run, checked by the strategy's own schema (core.strategy_schema: the common rules of
+  -- pycore.config.StrategyConfig plus its params, from the registry): overrides deep-merged over the active version,
+  -- then the requested market set, as pycore.backtest does.
   select c.config_json, c.version into v_config, v_version
     from runtime.strategy_configs c where c.strategy_id = run_backtest.strategy_id and c.is_active;
   v_config := core.config_merge(v_config, config_overrides);
-  select string_agg(e.path || ': ' || e.message, '; ') into v_errors from core.config_errors(core.strategy_config_schema(), v_config) e;
+  select string_agg(e.path || ': ' || e.message, '; ') into v_errors from core.config_errors(core.strategy_schema(strategy_id), v_config) e;
   if v_errors is null and v_config ->> 'market_id' is distinct from v_market then
     select string_agg(e.path || ': ' || e.message, '; ') into v_errors
-      from core.config_errors(core.strategy_config_schema(), core.config_merge(v_config, jsonb_build_object('market_id', v_market))) e;
+      from core.config_errors(core.strategy_schema(strategy_id), core.config_merge(v_config, jsonb_build_object('market_id', v_market))) e;
   end if;
   if v_errors is not null then
     raise exception 'invalid strategy config: %', v_errors using errcode = '22023',
       detail = format('config_overrides merged over the active config of %s (version %s)', strategy_id, v_version),
-      hint = 'fields and limits as in pycore.config.StrategyConfig, e.g. {"portfolio": {"top_k": 20, "max_weight": 0.1}}';
+      hint = 'fields and limits as in the strategy''s config_schema (GET /strategies), e.g. {"portfolio": {"top_k": 20}} or {"params": {"top_n": 30}}';
   end if;
   v_params := jsonb_build_object('strategy_id', strategy_id, 'start_date', start_date, 'end_date', end_date,
                                  'market_ids', to_jsonb(market_ids), 'config_overrides', config_overrides,
@@ -94,7 +97,7 @@ end
 $$;
 
 comment on function api.run_backtest(text, date, date, text[], jsonb, text) is
-'Submit a backtest (operator only): validates the strategy, dates and market, queues the job for the workers and returns its job_id; follow it in /jobs?job_id=eq.<id>. Errors: 400 (22023) bad dates or parameters, or config_overrides that make an invalid config (message "invalid strategy config: <field path>: <reason>", e.g. "portfolio.top_k: must be >= 1"; the overrides are deep-merged over the strategy''s active config and checked against core.strategy_config_schema(), the rules of the core''s pydantic StrategyConfig; nothing is queued), 404 (PT404) unknown strategy or market, 409 (PT409) an identical job is already pending or running, 401/403 without the operator role.';
+'Submit a backtest (operator only): validates the strategy, dates and market, queues the job for the workers and returns its job_id; follow it in /jobs?job_id=eq.<id>. Errors: 400 (22023) bad dates or parameters, or config_overrides that make an invalid config (message "invalid strategy config: <field path>: <reason>", e.g. "portfolio.top_k: must be >= 1" or "params.top_n: must be <= 500"; the overrides are deep-merged over the strategy''s active config and checked against the strategy''s own schema, core.strategy_schema(strategy_id): the rules of the core''s pydantic StrategyConfig plus the strategy''s params model; nothing is queued), 404 (PT404) unknown strategy (not in /strategies; never another strategy instead) or market, 409 (PT409) an identical job is already pending or running, 401/403 without the operator role.';
 
 revoke execute on function api.run_backtest(text, date, date, text[], jsonb, text) from public;
 grant execute on function api.run_backtest(text, date, date, text[], jsonb, text) to operator;

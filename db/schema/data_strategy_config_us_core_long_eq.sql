@@ -3,6 +3,12 @@
 -- (a test checks the two agree).
 begin;
 
+insert into runtime.strategies (strategy_id, kind, code, config_schema, description, created_by)
+values ('US_CORE_LONG_EQ', 'BUILTIN', 'pycore.run.strategies:CoreLongEquity', null,
+        'The seed''s core long-only US equity sleeve: 12-1 momentum / low-volatility composite over the 200 most liquid names, top 50, sector caps (SQL engines core.run_assessment and core.run_universe).',
+        'sqitch')
+on conflict do nothing;
+
 insert into runtime.strategy_configs (strategy_id, version, is_active, created_by, config_json)
 values ('US_CORE_LONG_EQ', 1, true, 'sqitch', '{
   "strategy_id": "US_CORE_LONG_EQ",

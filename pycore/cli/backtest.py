@@ -4,9 +4,17 @@
     python -m pycore.backtest list
     python -m pycore.backtest show RUN_ID
     python -m pycore.backtest report RUN_ID [--out FILE]
+    python -m pycore.backtest strategies [--json]
+    python -m pycore.backtest strategies register ID CODE [--description TEXT] [--config FILE]
+    python -m pycore.backtest strategies sync
+
+``strategies`` lists the registry (built-in, Python and SQL strategies); ``register`` adds a Python strategy whose
+CODE is ``module.path:Class``, ``path/to/file.py:Class`` or ``entry_point:NAME``; ``sync`` registers every installed
+entry point of the group ``prometheus.strategies`` not registered yet.
 
 Bad input (end before start, dates outside the data, unknown strategy or market, malformed dates, a bad config
-field) exits non-zero with one line and writes nothing.
+field) exits non-zero with one line and writes nothing; an unknown strategy exits 2. A strategy that fails mid-run
+(it raised, or returned what cannot be traded) exits 1 naming the date; the run is FAILED and its rows are removed.
 """
 
 from __future__ import annotations
@@ -22,13 +30,23 @@ from typing import Any, TextIO
 
 import psycopg
 
-from pycore.cli.errors import Parser, fail
+from pycore.cli.errors import USAGE, Parser, fail
 from pycore.data.marketdata import MarketDataError
 from pycore.db import writer_url
 from pycore.dev.cluster import DevDbError, ensure_running
 from pycore.run.config import ConfigError
+from pycore.run.registry import list_strategies, register_python, sync_entry_points
 from pycore.run.report import ReportError, format_metrics, write_report
-from pycore.run.service import BacktestError, ProgressFn, RunOptions, build_request, get_run, list_runs, run_backtest
+from pycore.run.service import (
+    BacktestError,
+    ProgressFn,
+    RunOptions,
+    UnknownStrategyError,
+    build_request,
+    get_run,
+    list_runs,
+    run_backtest,
+)
 
 
 def progress_bar(stream: TextIO) -> ProgressFn:
@@ -92,12 +110,52 @@ def parser() -> Parser:
     report = sub.add_parser("report", help="write the analyst tear sheet of a run (HTML)")
     report.add_argument("run_id")
     report.add_argument("--out", type=Path, help="output file (default: tearsheet-RUN_ID.html)")
+    strategies = sub.add_parser("strategies", help="list, register or sync strategies")
+    strategies.add_argument("--json", action="store_true", help="one JSON object per line")
+    ssub = strategies.add_subparsers(dest="action", parser_class=Parser)
+    reg = ssub.add_parser("register", help="register a Python strategy")
+    reg.add_argument("strategy_id")
+    reg.add_argument("code", help="module.path:Class, path/to/file.py:Class or entry_point:NAME")
+    reg.add_argument("--description")
+    reg.add_argument("--config", type=Path, help="JSON file of config version 1 (over the defaults)")
+    ssub.add_parser("sync", help="register every installed entry point of group prometheus.strategies")
     return p
+
+
+def strategies_command(args: argparse.Namespace) -> int:
+    with psycopg.connect(ensure_running(writer_url())) as conn:
+        if args.action == "register":
+            code = args.code
+            target, _, attr = code.rpartition(":")
+            if target.endswith(".py"):  # a file: stored by its absolute path, so every worker finds it
+                code = f"{Path(target).expanduser().resolve()}:{attr}"
+            spec = register_python(
+                conn, args.strategy_id, code, description=args.description, config=_overrides(args.config)
+            )
+            conn.commit()
+            print(f"registered {spec.strategy_id} ({spec.kind}, {spec.code})")
+            return 0
+        if args.action == "sync":
+            added = sync_entry_points(conn)
+            conn.commit()
+            print("registered: " + (", ".join(added) if added else "nothing new"))
+            return 0
+        rows = list_strategies(conn)
+    if args.json:
+        for r in rows:
+            print(json.dumps(r, default=str))
+        return 0
+    print(f"{'strategy':<20} {'kind':<8} {'ver':>3}  {'code':<45} description")
+    for r in rows:
+        print(f"{r['strategy_id']:<20} {r['kind']:<8} {r['version'] or '-':>3}  {r['code']:<45} {r['description']}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        if args.command == "strategies":
+            return strategies_command(args)
         if args.command == "run":
             req = build_request(
                 args.strategy,
@@ -142,5 +200,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"error: {r.error}")
                 print(format_metrics(r.metrics))
         return 0
+    except UnknownStrategyError as exc:
+        return fail(exc, code=USAGE)
     except (BacktestError, ConfigError, MarketDataError, DevDbError, ReportError, OSError, psycopg.Error) as exc:
         return fail(exc)

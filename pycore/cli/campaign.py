@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import psycopg
 
-from pycore.cli.errors import Parser, fail
+from pycore.cli.errors import USAGE, Parser, fail
 from pycore.db import database_url, writer_url
 from pycore.dev.cluster import DevDbError, ensure_running
 from pycore.jobs.campaign import run_campaign
@@ -23,7 +23,11 @@ def main(argv: list[str] | None = None) -> int:
         counts = run_campaign(
             args.strategy, url=url, worker_url=writer_url() if args.run_here else None, timeout=args.timeout
         )
-    except (DevDbError, TimeoutError, psycopg.Error) as exc:
+    except (
+        psycopg.Error
+    ) as exc:  # an unknown strategy is api.run_backtest's PT404: a usage error, as in pycore.backtest
+        return fail(exc, code=USAGE if exc.sqlstate == "PT404" else 1)
+    except (DevDbError, TimeoutError) as exc:
         return fail(exc)
     print("campaign: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     return 0 if counts.get("FAILED", 0) == 0 else 1

@@ -1,4 +1,5 @@
-"""``python -m pycore.config schema-sql [--write|--check]``: the strategy config schema in SQL (:mod:`pycore.run.config`)."""
+"""``python -m pycore.config schema-sql [--write|--check]``: the strategy config schema in SQL (:mod:`pycore.run.config`),
+and the registry rows of the example strategies with their parameter schemas (:mod:`pycore.run.examples`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sys
 from pycore import project_root
 from pycore.cli.errors import Parser, fail
 from pycore.run.config import SCHEMA_SQL_FILE, strategy_config_schema_sql
+from pycore.run.examples import BUILTIN_SQL_FILE, builtin_strategies_sql
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,16 +19,15 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--write", action="store_true", help=f"write it to {SCHEMA_SQL_FILE}")
     mode.add_argument("--check", action="store_true", help=f"exit 1 when {SCHEMA_SQL_FILE} differs from the models")
     args = parser.parse_args(argv)
-    text = strategy_config_schema_sql()
-    target = project_root() / SCHEMA_SQL_FILE
-    if args.write:
-        target.write_text(text)
-        print(f"wrote {SCHEMA_SQL_FILE}")
-    elif args.check:
-        if not target.is_file() or target.read_text() != text:
-            return fail(
-                f"{SCHEMA_SQL_FILE} differs from pycore.run.config; run python -m pycore.config schema-sql --write"
-            )
-    else:
-        sys.stdout.write(text)
+    files = {SCHEMA_SQL_FILE: strategy_config_schema_sql(), BUILTIN_SQL_FILE: builtin_strategies_sql()}
+    for name, text in files.items():
+        target = project_root() / name
+        if args.write:
+            target.write_text(text)
+            print(f"wrote {name}")
+        elif args.check:
+            if not target.is_file() or target.read_text() != text:
+                return fail(f"{name} differs from pycore.run; run python -m pycore.config schema-sql --write")
+        elif name == SCHEMA_SQL_FILE:  # printing shows the schema; --write and --check cover both files
+            sys.stdout.write(text)
     return 0

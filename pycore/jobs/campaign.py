@@ -52,6 +52,29 @@ class Cell:
     overrides: dict[str, Any]
 
 
+def variants_for(params: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """The config variants of a strategy whose active config has ``params`` (a user strategy): its base, a more
+    concentrated book (``top_n`` halved) when it has one, and half exposure in bear and crisis regimes (applied to any
+    strategy's targets); the built-in's :data:`DEFAULT_VARIANTS`."""
+    if params is None:
+        return DEFAULT_VARIANTS
+    out: dict[str, dict[str, Any]] = {"base": {}}
+    top_n = params.get("top_n")
+    if isinstance(top_n, int) and not isinstance(top_n, bool) and top_n > 1:
+        out["concentrated"] = {"params": {"top_n": max(1, top_n // 2)}}
+    out["defensive"] = {"portfolio": {"regime_scaling": {"CALM_BEAR": 0.5, "VOLATILE_BEAR": 0.5, "CRISIS": 0.5}}}
+    return out
+
+
+def strategy_variants(conn: psycopg.Connection[Any], strategy_id: str) -> dict[str, dict[str, Any]]:
+    """:func:`variants_for` the active config of ``strategy_id`` (the built-in's when it has no params)."""
+    row = conn.execute(
+        "select config_json -> 'params' from runtime.strategy_configs where strategy_id = %s and is_active",
+        (strategy_id,),
+    ).fetchone()
+    return variants_for(row[0] if row is not None else None)
+
+
 def cells(
     periods: tuple[tuple[dt.date, dt.date], ...] = DEFAULT_PERIODS, variants: dict[str, dict[str, Any]] | None = None
 ) -> list[Cell]:
@@ -140,7 +163,9 @@ def run_campaign(
     """Queue the grid's cells not done yet (as ``url``'s user) and wait for their jobs; counts by final status.
 
     With ``worker_url`` the jobs run in this process first (a one-shot worker connecting as that user)."""
-    grid = cells() if grid is None else grid
+    if grid is None:
+        with psycopg.connect(url) as conn:
+            grid = cells(variants=strategy_variants(conn, strategy_id))
     job_ids, done = submit(url, strategy_id, grid)
     print(
         f"campaign {strategy_id}: {len(grid)} cells, {done} already done, {len(job_ids)} queued",

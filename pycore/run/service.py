@@ -31,7 +31,17 @@ from pydantic import ValidationError
 
 from pycore.data.marketdata import MarketData, load_market_data
 from pycore.db import writer_url
-from pycore.run.config import DEFAULT_PORTFOLIO_ID, BacktestRequest, StrategyConfig, config_json, describe, parse_config
+from pycore.run.config import DEFAULT_PORTFOLIO_ID, BacktestRequest, StrategyConfig, config_json, describe
+from pycore.run.registry import (
+    StrategyFailed,
+    StrategySpec,
+    UnknownStrategy,
+    build_user_strategy,
+    close_strategy,
+    load_spec,
+    lookback_days,
+    parse_strategy_config,
+)
 from pycore.run.simulation import build_simulation, rebalance_mask
 from pycore.run.strategies import StrategyInputs, make_strategy
 from pycore.run.writer import RowContext, RunWriter
@@ -48,6 +58,14 @@ class BacktestError(ValueError):
     """The request cannot be run; nothing was written."""
 
 
+class UnknownStrategyError(BacktestError, UnknownStrategy):
+    """No strategy of that id is registered (CLI exit 2, HTTP 404); nothing was written."""
+
+
+class StrategyRunError(BacktestError):
+    """A user strategy raised or returned what cannot be traded: the run failed on that date and its rows are gone."""
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """How to run a request: where to write, whom to tell, how to cut the day loop."""
@@ -61,8 +79,8 @@ class RunOptions:
     (a job recording its attempt's run) commits with the run or not at all, so no run is ever left without it"""
     chunk_days: int = 252
     """simulated days between two commits of rows"""
-    strategy_factory: StrategyFactory = make_strategy
-    """builds the strategy from its inputs"""
+    strategy_factory: StrategyFactory | None = None
+    """builds the strategy from its inputs; None: the registered strategy of the request (built-in, Python or SQL)"""
     keep_payloads: bool = False
     """keep the COPY payloads in the writer (the benchmark replays them)"""
     run_engines: bool = True
@@ -76,6 +94,7 @@ class RunContext:
     request: BacktestRequest
     config: StrategyConfig
     options: RunOptions
+    spec: StrategySpec
     market: MarketData
     run_id: uuid.UUID
     run_seq: int
@@ -118,15 +137,29 @@ class RunResult:
 def load_strategy_config(
     conn: psycopg.Connection[Any], strategy_id: str, overrides: dict[str, Any] | None
 ) -> StrategyConfig:
+    return load_strategy(conn, strategy_id, overrides)[1]
+
+
+def load_strategy(
+    conn: psycopg.Connection[Any], strategy_id: str, overrides: dict[str, Any] | None
+) -> tuple[StrategySpec, StrategyConfig]:
+    """The registry row of ``strategy_id`` and its active config with ``overrides``, validated by the strategy's own
+    schema; UnknownStrategyError (never another strategy) or ConfigError naming the field's path otherwise."""
+    try:
+        spec = load_spec(conn, strategy_id)
+    except UnknownStrategy as exc:
+        raise UnknownStrategyError(str(exc)) from None
     row = conn.execute(
         "select config_json from runtime.strategy_configs where strategy_id = %s and is_active", (strategy_id,)
     ).fetchone()
     if row is None:
-        known = [r[0] for r in conn.execute("select distinct strategy_id from runtime.strategy_configs order by 1")]
-        raise BacktestError(f"unknown strategy {strategy_id!r}; configured: {', '.join(known) or 'none'}")
+        raise UnknownStrategyError(f"strategy {strategy_id!r} has no active config version")
     data = dict(row[0])
     data.setdefault("strategy_id", strategy_id)
-    return parse_config(data, overrides)
+    try:
+        return spec, parse_strategy_config(conn, spec, data, overrides)
+    except UnknownStrategy as exc:  # its code cannot be found
+        raise UnknownStrategyError(f"strategy {strategy_id}: {exc}") from None
 
 
 def validate_request(req: BacktestRequest) -> None:
@@ -185,12 +218,12 @@ def run_backtest(req: BacktestRequest, options: RunOptions = RunOptions()) -> Ru
     timings: dict[str, float] = {}
     t_start = time.perf_counter()
     with psycopg.connect(options.url or writer_url()) as conn:
-        cfg = load_strategy_config(conn, req.strategy_id, req.config_overrides)
+        spec, cfg = load_strategy(conn, req.strategy_id, req.config_overrides)
         if cfg.market_id != req.market_ids[0]:
-            cfg = parse_config(cfg.model_dump(mode="json"), {"market_id": req.market_ids[0]})
+            cfg = parse_strategy_config(conn, spec, cfg.model_dump(mode="json"), {"market_id": req.market_ids[0]})
         portfolio_id = req.portfolio_id or cfg.portfolio_id or DEFAULT_PORTFOLIO_ID
         sleeve_id = req.sleeve_id or cfg.strategy_id
-        lookback = max(cfg.assessment.momentum_lookback_days, cfg.universe.min_history_days, 2) + 5
+        lookback = max(cfg.assessment.momentum_lookback_days, cfg.universe.min_history_days, lookback_days(spec), 2) + 5
         t = time.perf_counter()
         md = load_market_data(conn, cfg.market_id, req.start_date, req.end_date, lookback_days=lookback)
         timings["load_market_data"] = time.perf_counter() - t
@@ -220,6 +253,7 @@ def run_backtest(req: BacktestRequest, options: RunOptions = RunOptions()) -> Ru
             request=req,
             config=cfg,
             options=options,
+            spec=spec,
             market=md,
             run_id=run_id,
             run_seq=run_seq,
@@ -231,27 +265,56 @@ def run_backtest(req: BacktestRequest, options: RunOptions = RunOptions()) -> Ru
         except BaseException as exc:
             conn.rollback()
             # RUNNING -> FAILED in SQL: the run's rows are removed, its error kept
-            conn.execute("select core.run_fail(%s, %s)", (run_id, f"{type(exc).__name__}: {exc}"))
+            error = str(exc) if isinstance(exc, StrategyFailed) else f"{type(exc).__name__}: {exc}"
+            conn.execute("select core.run_fail(%s, %s)", (run_id, error))
             conn.commit()
+            if isinstance(exc, StrategyFailed):
+                raise StrategyRunError(f"{exc}; run {run_id} failed and its rows were removed") from exc
             raise
     result.timings["total"] = time.perf_counter() - t_start
     return result
 
 
 def _simulate(conn: psycopg.Connection[Any], ctx: RunContext, timings: dict[str, float]) -> RunResult:
-    cfg, md, run_id = ctx.config, ctx.market, ctx.run_id
+    cfg, md = ctx.config, ctx.market
     mask = rebalance_mask(md, cfg)
     decision_dates = [pg_to_date(int(md.dates[t])) for t in np.flatnonzero(mask)]
     t = time.perf_counter()
-    if ctx.options.run_engines:
-        inputs = fetch_strategy_inputs(conn, run_id, cfg, decision_dates)
-    else:
-        inputs = StrategyInputs(scores=[], universe=frozenset(), regimes={})
-    strategy = ctx.options.strategy_factory(
-        cfg, run_id, decision_dates, dict(zip(md.instruments, md.sectors, strict=True)), inputs
-    )
+    strategy = _build_strategy(conn, ctx, decision_dates)
     conn.commit()
     timings["engines"] = time.perf_counter() - t
+    try:
+        return _run_days(conn, ctx, timings, strategy, mask)
+    finally:
+        close_strategy(strategy)
+
+
+def _build_strategy(conn: psycopg.Connection[Any], ctx: RunContext, decision_dates: list[dt.date]) -> Any:
+    """The strategy the runner calls: the options' factory, the built-in over its SQL engines' rows, or a user
+    strategy (Python or SQL) behind its guard."""
+    cfg, md, run_id = ctx.config, ctx.market, ctx.run_id
+    factory = ctx.options.strategy_factory
+    if factory is None and ctx.spec.kind != "BUILTIN":
+        regimes = lambda day: _regime_as_of(conn, day)  # noqa: E731
+        return build_user_strategy(ctx.spec, cfg, md, ctx.options.url or writer_url(), regimes)
+    if ctx.options.run_engines:
+        inputs = fetch_strategy_inputs(conn, run_id, cfg, decision_dates)
+    else:  # a strategy that reads none of the SQL engines' rows
+        inputs = StrategyInputs(scores=[], universe=frozenset(), regimes={})
+    return (factory or make_strategy)(
+        cfg, run_id, decision_dates, dict(zip(md.instruments, md.sectors, strict=True)), inputs
+    )
+
+
+def _regime_as_of(conn: psycopg.Connection[Any], day: dt.date) -> str | None:
+    row = conn.execute("select core.regime_as_of(%s)", (day,)).fetchone()
+    return None if row is None else row[0]
+
+
+def _run_days(
+    conn: psycopg.Connection[Any], ctx: RunContext, timings: dict[str, float], strategy: Any, mask: np.ndarray
+) -> RunResult:
+    cfg, md, run_id = ctx.config, ctx.market, ctx.run_id
     simulation = build_simulation(md, cfg, strategy, ctx.run_seq, mask)
     tm, buf, runner = simulation.tm, simulation.buffers, simulation.runner
     ctx.progress(PHASE_ENGINES, tm.date_at(tm.t0), 0)

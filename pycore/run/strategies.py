@@ -146,6 +146,9 @@ def make_strategy(
     sectors: dict[str, str],
     inputs: StrategyInputs,
 ) -> CoreLongEquity:
-    """The strategy of ``cfg.strategy_id`` (US_CORE_LONG_EQ's class for any other), built from its inputs."""
-    cls = STRATEGY_CLASSES.get(cfg.strategy_id, CoreLongEquity)
+    """The built-in strategy of ``cfg.strategy_id``, built from its engines' inputs; LookupError for any other id
+    (never a fallback: other strategies are built from the registry, :mod:`pycore.run.registry`)."""
+    cls = STRATEGY_CLASSES.get(cfg.strategy_id)
+    if cls is None:
+        raise LookupError(f"{cfg.strategy_id} is not a built-in strategy; built-ins: {', '.join(STRATEGY_CLASSES)}")
     return cls(cfg, run_id, decision_dates, sectors, inputs)

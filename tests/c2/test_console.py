@@ -60,6 +60,7 @@ def test_headless_suite_unit_and_integration(imported: None, console_env: dict[s
     assert "ok   test_api_integration.gd::test_terminal_runs_a_backtest_to_success" in out
     assert "ok   test_api_integration.gd::test_error_paths_401_404_and_server_down" in out
     assert "ok   test_api_integration.gd::test_every_panel_loads_real_data" in out
+    assert "ok   test_api_integration.gd::test_strategies_in_the_terminal_and_the_backtests_picker" in out
 
 
 def test_the_empty_database_suite_fails_on_real_data(imported: None, console_env: dict[str, str]) -> None:

@@ -125,3 +125,14 @@ def test_regime_labels_are_the_regime_engines() -> None:
     labels = strategy_config_schema()["$defs"]["PortfolioConfig"]["properties"]["regime_scaling"]["anyOf"][0]["propertyNames"]["enum"]
     for label in labels:
         assert f"'{label}'" in sql
+
+
+def test_checked_in_example_strategies_are_what_the_models_generate() -> None:
+    from pycore.run.examples import BUILTIN_SQL_FILE, EXAMPLES, builtin_strategies_sql
+    from pycore.run.registry import config_schema
+
+    checked_in = (ROOT / BUILTIN_SQL_FILE).read_text()
+    assert checked_in == builtin_strategies_sql(), (
+        f"{BUILTIN_SQL_FILE} is stale: a params model changed; run python -m pycore.config schema-sql --write")
+    for sid, (_kind, _code, params, _description) in EXAMPLES.items():
+        assert json.dumps(config_schema(params), sort_keys=True) in checked_in, f"{sid}'s schema is embedded whole"

@@ -149,6 +149,15 @@ func get_instrument_scores(order: String = "score_rank.asc", limit: int = 200) -
 	return await get_rows("instrument_scores_latest", [["order", order], ["limit", str(limit)]])
 
 
+## api.strategies: every registered strategy (strategy_id, kind, code, description, active_version, config_json,
+## config_schema), by id.
+func get_strategies() -> ApiResult:
+	return await get_rows(
+		"strategies",
+		[["select", "strategy_id,kind,code,description,active_version,config_json"], ["order", "strategy_id.asc"]]
+	)
+
+
 func get_proposals(strategy_id: String) -> ApiResult:
 	return await get_rows(
 		"meta_config_proposals", [["strategy_id", "eq." + strategy_id], ["order", "proposal_id.desc"], ["limit", "50"]]

@@ -1,6 +1,6 @@
 extends BasePanel
-## Backtests: the list of runs; the equity curve and drawdown of the selected run; and
-## several selected runs side by side (metrics and normalized equity).
+## Backtests: a strategy picker that submits a run of any registered strategy (built-in, Python or SQL); the list
+## of runs; the equity curve and drawdown of the selected run; and several selected runs side by side.
 
 const COLUMNS: PackedStringArray = ["strategy", "portfolio", "period", "status", "CAGR", "Sharpe", "max DD", "trades"]
 const NO_COMPARISON := "select two or more runs and press Compare"
@@ -13,6 +13,10 @@ const PALETTE: Array[Color] = [
 	Color(0.60, 0.60, 0.95),
 ]
 
+var strategy_picker: OptionButton
+var start_input: LineEdit
+var end_input: LineEdit
+var run_status: Label
 var runs: Tree
 var equity_chart: LineChart
 var drawdown_chart: LineChart
@@ -32,10 +36,31 @@ func _init() -> void:
 
 
 func empty_message() -> String:
-	return EMPTY_PREFIX + "no backtest runs, so no equity, drawdown or comparison to show. Start one (%s)." % RUN_HINT
+	return EMPTY_PREFIX + ("no backtest runs, so no equity, drawdown or comparison to show. Start one (%s)." % RUN_HINT)
 
 
 func _build() -> void:
+	var picker_row := HBoxContainer.new()
+	body.add_child(picker_row)
+	var label := Label.new()
+	label.text = "Strategy"
+	picker_row.add_child(label)
+	strategy_picker = OptionButton.new()
+	strategy_picker.custom_minimum_size = Vector2(220, 0)
+	strategy_picker.tooltip_text = "every registered strategy (GET /strategies)"
+	picker_row.add_child(strategy_picker)
+	start_input = LineEdit.new()
+	start_input.text = "2023-01-01"
+	picker_row.add_child(start_input)
+	end_input = LineEdit.new()
+	end_input.text = "2024-01-01"
+	picker_row.add_child(end_input)
+	var run_button := Button.new()
+	run_button.text = "Run backtest"
+	run_button.pressed.connect(_on_run_button_pressed)
+	picker_row.add_child(run_button)
+	run_status = Label.new()
+	picker_row.add_child(run_status)
 	runs = make_table(COLUMNS)
 	runs.select_mode = Tree.SELECT_MULTI
 	runs.item_selected.connect(_on_runs_item_selected)
@@ -75,6 +100,10 @@ func _build() -> void:
 
 
 func _load() -> ApiResult:
+	var listed := await api.get_strategies()
+	if not listed.is_ok():
+		return listed
+	fill_strategies(listed.rows())
 	var result := await api.get_runs(100)
 	if not result.is_ok():
 		return result
@@ -145,6 +174,45 @@ func _on_events_chunk_committed(event: Dictionary) -> void:
 func _on_events_run_changed(event: Dictionary) -> void:
 	if str(event.get("status")) != "RUNNING" and visible:
 		refresh()
+
+
+## The picker's strategies, keeping the selected one when it is still registered.
+func fill_strategies(rows: Array) -> void:
+	var keep := selected_strategy()
+	strategy_picker.clear()
+	for s: Dictionary in rows:
+		var sid := str(s.get("strategy_id", ""))
+		strategy_picker.add_item("%s (%s)" % [sid, str(s.get("kind", ""))])
+		strategy_picker.set_item_metadata(strategy_picker.item_count - 1, sid)
+		if sid == keep:
+			strategy_picker.select(strategy_picker.item_count - 1)
+
+
+func selected_strategy() -> String:
+	if strategy_picker == null or strategy_picker.selected < 0:
+		return ""
+	return str(strategy_picker.get_item_metadata(strategy_picker.selected))
+
+
+func select_strategy(strategy_id: String) -> bool:
+	for k in strategy_picker.item_count:
+		if str(strategy_picker.get_item_metadata(k)) == strategy_id:
+			strategy_picker.select(k)
+			return true
+	return false
+
+
+## Submits a run of the picked strategy over the dates typed; returns the submission's result (job id in data).
+func submit_selected() -> ApiResult:
+	var sid := selected_strategy()
+	var result := await api.run_backtest(sid, start_input.text.strip_edges(), end_input.text.strip_edges())
+	if result.is_ok():
+		run_status.text = ("job %d submitted (%s); follow it in the Terminal" % [int(result.data), sid])
+		run_status.modulate = Fmt.NEUTRAL
+	else:
+		run_status.text = "refused: " + result.describe()
+		run_status.modulate = Fmt.LOSS
+	return result
 
 
 func run_ids() -> Array[String]:
@@ -229,6 +297,11 @@ func _on_runs_item_selected() -> void:
 func _on_runs_multi_selected(item: TreeItem, _column: int, selected: bool) -> void:
 	if selected and item != null:
 		show_run(str(item.get_metadata(0)))
+
+
+func _on_run_button_pressed() -> void:
+	if not selected_strategy().is_empty():
+		submit_selected()
 
 
 func _on_compare_pressed() -> void:

@@ -1,6 +1,6 @@
 extends BasePanel
 ## Terminal: the recent jobs (refreshed like every panel), and a command line for
-## `backtest run STRATEGY START END MARKET`, `jobs`, `job ID`, `cancel ID`, `help`, `clear`;
+## `backtest run STRATEGY START END MARKET`, `strategies`, `jobs`, `job ID`, `watch ID`, `cancel ID`, `help`, `clear`;
 ## follows a job's progress until it ends (live over the push service, `watch ID`; by polling when it is unreachable);
 ## the jobs table moves with the job events; command history on Up/Down.
 
@@ -103,6 +103,8 @@ func execute(line: String) -> void:
 			print_line(CommandParser.help_text())
 		CommandParser.Kind.CLEAR:
 			output.clear()
+		CommandParser.Kind.STRATEGIES:
+			await _show_strategies()
 		CommandParser.Kind.JOBS:
 			await _show_jobs()
 		CommandParser.Kind.JOB:
@@ -247,6 +249,28 @@ func follow(job_id: int) -> String:
 				return status
 		await get_tree().create_timer(poll_seconds).timeout
 	return "ERROR"
+
+
+func _show_strategies() -> void:
+	var r := await api.get_strategies()
+	if not r.is_ok():
+		print_line("strategies: " + r.describe(), Fmt.LOSS)
+		return
+	if r.rows().is_empty():
+		print_line("no strategies registered")
+		return
+	for s: Dictionary in r.rows():
+		print_line(
+			(
+				"%-18s %-8s v%s  %s"
+				% [
+					Fmt.text(s.get("strategy_id")),
+					Fmt.text(s.get("kind")),
+					Fmt.number(s.get("active_version"), 0),
+					Fmt.text(s.get("description")),
+				]
+			)
+		)
 
 
 func _show_jobs() -> void:

@@ -2,12 +2,13 @@ class_name CommandParser
 extends RefCounted
 ## Parses the terminal's command lines into typed commands (never dispatched on strings).
 
-enum Kind { INVALID, HELP, BACKTEST_RUN, JOBS, JOB, WATCH, CANCEL, CLEAR }
+enum Kind { INVALID, HELP, BACKTEST_RUN, STRATEGIES, JOBS, JOB, WATCH, CANCEL, CLEAR }
 
 const USAGE := {
 	Kind.HELP: "help",
 	Kind.BACKTEST_RUN:
 	"backtest run STRATEGY START END MARKET   e.g. backtest run US_CORE_LONG_EQ 2023-01-01 2024-01-01 US_EQ",
+	Kind.STRATEGIES: "strategies   (the registered strategies: built-in, Python and SQL)",
 	Kind.JOBS: "jobs",
 	Kind.JOB: "job ID",
 	Kind.WATCH: "watch ID   (follow a job live until it ends)",
@@ -60,6 +61,11 @@ static func parse(line: String) -> Command:
 			cmd.kind = Kind.HELP
 		"clear":
 			cmd.kind = Kind.CLEAR
+		"strategies":
+			if words.size() == 1:
+				cmd.kind = Kind.STRATEGIES
+			else:
+				cmd.error = "usage: strategies"
 		"jobs":
 			if words.size() == 1:
 				cmd.kind = Kind.JOBS

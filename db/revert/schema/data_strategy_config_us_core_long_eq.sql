@@ -2,5 +2,7 @@
 begin;
 
 delete from runtime.strategy_configs where strategy_id = 'US_CORE_LONG_EQ' and version = 1 and created_by = 'sqitch';
+delete from runtime.strategies where strategy_id = 'US_CORE_LONG_EQ' and created_by = 'sqitch'
+   and not exists (select from runtime.strategy_configs c where c.strategy_id = 'US_CORE_LONG_EQ');
 
 commit;

@@ -16,7 +16,7 @@ begin;
 
 do $$
 declare
-  project_roles constant text[] := array['pycore_writer', 'operator', 'web_anon', 'authenticator'];
+  project_roles constant text[] := array['strategy_sandbox', 'pycore_writer', 'operator', 'web_anon', 'authenticator'];
   here constant oid := (select oid from pg_catalog.pg_database where datname = pg_catalog.current_database());
   r text;
 begin

@@ -19,7 +19,7 @@ select is(pg_temp.sqlstate_as('web_anon', format('select api.apply_proposal(%s)'
           '42501', 'web_anon applying a proposal is refused (42501)');
 select is(pg_temp.sqlstate_as('operator', format('select api.apply_proposal(%s)', (select proposal_id from runtime.meta_config_proposals where target_component = 'portfolio.top_k'))),
           'OK', 'operator applies the top_k proposal');
-select results_eq($$select version, (config_json #>> '{portfolio,top_k}')::int, source_proposal_id is not null, created_by from runtime.strategy_configs where is_active$$,
+select results_eq($$select version, (config_json #>> '{portfolio,top_k}')::int, source_proposal_id is not null, created_by from runtime.strategy_configs where is_active and strategy_id = 'US_CORE_LONG_EQ'$$,
                   $$values (2, 20, true, 'tester')$$, 'a new active config version 2 carries the change, its proposal and who applied it');
 select is((select count(*)::int from runtime.strategy_configs where strategy_id = 'US_CORE_LONG_EQ'), 2, 'the old version is kept');
 select is((select status from runtime.meta_config_proposals where target_component = 'portfolio.top_k'), 'APPLIED', 'the proposal is APPLIED');

@@ -2,16 +2,16 @@
 begin;
 select plan(8);
 
--- TEST: the four schemas of the design exist
-select schemas_are(array['public', 'hist', 'runtime', 'core', 'api', 'sqitch'], 'exactly the designed schemas (plus public and sqitch''s registry)');
+-- TEST: the schemas of the design exist (pit: point-in-time views; strategies: SQL strategies)
+select schemas_are(array['public', 'hist', 'runtime', 'core', 'api', 'pit', 'strategies', 'sqitch'], 'exactly the designed schemas (plus public and sqitch''s registry)');
 -- TEST: the api read models
 select views_are('api', array['backtest_runs', 'equity_curve', 'risk_reports', 'run_trades', 'regime_history', 'stability_history',
                               'fragile_entities', 'fragile_entities_latest_date', 'status_overview', 'status_portfolio',
                               'status_portfolio_risk', 'instrument_scores_latest', 'run_comparison', 'jobs',
-                              'meta_config_proposals', 'strategy_configs'], 'api has exactly the designed views');
+                              'meta_config_proposals', 'strategy_configs', 'strategies'], 'api has exactly the designed views');
 -- TEST: the api functions (job control and the meta layer)
 select functions_are('api', array['run_backtest', 'cancel_job', 'diagnostics', 'generate_proposals', 'apply_proposal', 'event_topics',
-                                  'reject_proposal'], 'api has exactly the designed functions');
+                                  'reject_proposal', 'register_strategy'], 'api has exactly the designed functions');
 -- TEST: api is the HTTP surface, so it has no tables
 select tables_are('api', array[]::name[], 'api has no tables');
 -- TEST: every api view and function has a comment (it becomes the OpenAPI text)

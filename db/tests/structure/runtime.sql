@@ -1,11 +1,11 @@
 -- Structure of schema runtime: tables, columns, types, keys, foreign keys and their indexes, comments.
 -- Explicit on purpose: a change to the schema must change this file too.
 begin;
-select plan(573);
+select plan(586);
 
 -- TEST:
 select has_schema('runtime', 'schema runtime exists');
-select tables_are('runtime', array['backtest_daily_equity', 'backtest_runs', 'backtest_trades', 'decision_outcomes', 'engine_cache', 'engine_decisions', 'executed_actions', 'fills', 'fragility_measures', 'instrument_scores', 'jobs', 'meta_config_proposals', 'orders', 'portfolio_risk_reports', 'positions_snapshots', 'regimes', 'stability_vectors', 'strategy_configs', 'target_portfolios', 'universe_members'], 'runtime has exactly the designed tables');
+select tables_are('runtime', array['backtest_daily_equity', 'backtest_runs', 'backtest_trades', 'decision_outcomes', 'engine_cache', 'engine_decisions', 'executed_actions', 'fills', 'fragility_measures', 'instrument_scores', 'jobs', 'meta_config_proposals', 'orders', 'portfolio_risk_reports', 'positions_snapshots', 'regimes', 'stability_vectors', 'strategies', 'strategy_configs', 'target_portfolios', 'universe_members'], 'runtime has exactly the designed tables');
 select views_are('runtime', array[]::name[], 'runtime has exactly the designed views');
 select columns_are('runtime', 'backtest_daily_equity', array['run_id', 'as_of_date', 'equity', 'drawdown', 'exposure_metrics_json', 'mode', 'cash', 'gross_exposure', 'net_exposure', 'daily_return'], 'runtime.backtest_daily_equity has exactly its designed columns');
 select col_type_is('runtime', 'backtest_daily_equity', 'run_id', 'uuid', 'runtime.backtest_daily_equity.run_id is uuid');
@@ -504,6 +504,19 @@ select fk_ok('runtime', 'stability_vectors', array['run_id']::name[], 'runtime',
 select ok(exists(select 1 from pg_index i where i.indrelid = 'runtime.stability_vectors'::regclass and (i.indkey::int2[])[0:0] = (select array_agg(attnum order by attnum) from pg_attribute where attrelid = 'runtime.stability_vectors'::regclass and attname = any(array['run_id']))), 'an index of runtime.stability_vectors leads with the foreign key (run_id)');
 select ok(obj_description('runtime.stability_vectors'::regclass, 'pg_class') is not null, 'runtime.stability_vectors has a comment');
 select is((select count(*)::int from pg_attribute a where a.attrelid = 'runtime.stability_vectors'::regclass and a.attnum > 0 and not a.attisdropped and col_description(a.attrelid, a.attnum) is null), 0, 'every column of runtime.stability_vectors has a comment');
+select columns_are('runtime', 'strategies', array['strategy_id', 'kind', 'code', 'config_schema', 'description', 'created_at', 'created_by'], 'runtime.strategies has exactly its designed columns');
+select col_type_is('runtime', 'strategies', 'strategy_id', 'text', 'runtime.strategies.strategy_id is text');
+select col_is_pk('runtime', 'strategies', 'strategy_id', 'runtime.strategies primary key is strategy_id');
+select col_type_is('runtime', 'strategies', 'kind', 'text', 'runtime.strategies.kind is text');
+select col_not_null('runtime', 'strategies', 'kind', 'runtime.strategies.kind is NOT NULL');
+select col_type_is('runtime', 'strategies', 'code', 'text', 'runtime.strategies.code is text');
+select col_not_null('runtime', 'strategies', 'code', 'runtime.strategies.code is NOT NULL');
+select col_type_is('runtime', 'strategies', 'config_schema', 'jsonb', 'runtime.strategies.config_schema is jsonb');
+select col_type_is('runtime', 'strategies', 'description', 'text', 'runtime.strategies.description is text');
+select col_type_is('runtime', 'strategies', 'created_at', 'timestamp with time zone', 'runtime.strategies.created_at is timestamp with time zone');
+select ok(obj_description('runtime.strategies'::regclass, 'pg_class') is not null, 'runtime.strategies has a comment');
+select is((select count(*)::int from pg_attribute a where a.attrelid = 'runtime.strategies'::regclass and a.attnum > 0 and not a.attisdropped and col_description(a.attrelid, a.attnum) is null), 0, 'every column of runtime.strategies has a comment');
+select fk_ok('runtime', 'strategy_configs', 'strategy_id', 'runtime', 'strategies', 'strategy_id', 'a config version belongs to a registered strategy');
 select columns_are('runtime', 'strategy_configs', array['strategy_id', 'config_json', 'updated_at', 'version', 'is_active', 'created_by', 'source_proposal_id'], 'runtime.strategy_configs has exactly its designed columns');
 select col_type_is('runtime', 'strategy_configs', 'strategy_id', 'text', 'runtime.strategy_configs.strategy_id is text');
 select col_not_null('runtime', 'strategy_configs', 'strategy_id', 'runtime.strategy_configs.strategy_id is NOT NULL');

@@ -1,4 +1,4 @@
 -- Verify prometheus:schema/roles on pg
-select 1 / (count(*) = 4)::int
+select 1 / (count(*) = 5)::int
   from pg_catalog.pg_roles
- where rolname in ('authenticator', 'web_anon', 'operator', 'pycore_writer');
+ where rolname in ('authenticator', 'web_anon', 'operator', 'pycore_writer', 'strategy_sandbox');

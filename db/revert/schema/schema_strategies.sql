@@ -1,0 +1,6 @@
+-- Revert prometheus:schema/schema_strategies from pg
+begin;
+
+drop schema strategies;
+
+commit;
