@@ -44,6 +44,9 @@ SERVER_SETTINGS = {
     "max_connections": "100",
     "jit": "off",
 }
+# And of an ephemeral cluster, whose data is thrown away at the end: no fsync at all (a crash loses only what
+# would be removed anyway), so creating and dropping the tests' databases and loading them does not wait on the disk.
+THROWAWAY_SETTINGS = {"fsync": "off", "full_page_writes": "off"}
 
 
 class DevDbError(RuntimeError):
@@ -96,8 +99,10 @@ def _port_in_use(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def ensure_cluster(cluster: Cluster | None = None) -> Cluster:
-    """Create the cluster if needed and start it if it is not running. Idempotent."""
+def ensure_cluster(cluster: Cluster | None = None, *, throwaway: bool = False) -> Cluster:
+    """Create the cluster if needed and start it if it is not running. Idempotent. ``throwaway``: a cluster that
+    is removed after use (:func:`ephemeral_cluster`) is created without syncing to disk and runs with
+    :data:`THROWAWAY_SETTINGS`."""
     cluster = cluster or default_cluster()
     _require_binaries()
     if not (cluster.data_dir / "PG_VERSION").exists():
@@ -119,10 +124,12 @@ def ensure_cluster(cluster: Cluster | None = None) -> Cluster:
                 "-E",
                 "UTF8",
                 "--locale=C.UTF-8",
+                *(["--no-sync"] if throwaway else []),
             ]
         )
         conf = cluster.data_dir / "postgresql.auto.conf"
-        lines = [f"{k} = '{v}'" for k, v in SERVER_SETTINGS.items()]
+        settings = {**SERVER_SETTINGS, **(THROWAWAY_SETTINGS if throwaway else {})}
+        lines = [f"{k} = '{v}'" for k, v in settings.items()]
         lines += [f"port = {cluster.port}", f"unix_socket_directories = '{cluster.socket_dir}'"]
         with conf.open("a") as fh:
             fh.write("\n".join(lines) + "\n")
@@ -174,7 +181,7 @@ def ephemeral_cluster(prefix: str = "prometheus-test-pg-") -> Iterator[Cluster]:
         for attempt in range(3):
             cluster = Cluster(base=Path(tempfile.mkdtemp(prefix=prefix)), port=free_port())
             try:
-                ensure_cluster(cluster)
+                ensure_cluster(cluster, throwaway=True)
                 break
             except DevDbError as exc:
                 _remove_cluster(cluster)
