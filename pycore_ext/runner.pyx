@@ -20,7 +20,7 @@ import json
 import numpy as np
 
 from libc.math cimport fabs, floor, isfinite, isinf, isnan
-from libc.stdint cimport int32_t, int64_t
+from libc.stdint cimport int32_t, int64_t, uint64_t
 from libc.stdio cimport snprintf
 from libc.stdlib cimport free, realloc
 from libc.string cimport memcmp, memcpy, strlen
@@ -44,6 +44,10 @@ cdef extern from "Python.h":
     void PyMem_Free(void* p)
     object PyUnicode_DecodeASCII(const char* s, Py_ssize_t size, const char* errors)
     int Py_DTSF_ADD_DOT_0
+
+
+# json.dumps(obj, default=str), without building its encoder on every call
+_DUMPS = json.JSONEncoder(default=str).encode
 
 
 class StrategyError(ValueError):
@@ -70,9 +74,125 @@ cdef inline int _put_s(Text* x, const char* s) except -1:
     return _put(x, s, <Py_ssize_t>strlen(s))
 
 
+# ---- repr of a double without the bignum arithmetic of Python's dtoa, for 2^-13 <= |v| < 2^53 (the range of the
+# prices, cash, equity and weights of a run; anything else goes to Python's own PyOS_double_to_string). repr is the
+# shortest decimal that reads back as v and, of those, the nearest to v: with v = m * 2^-s exactly, the decimals
+# that read back as v are those inside v's rounding interval (its ends included when m is even, as strtod rounds
+# half to even), so the shortest has the fewest digits after the point, k = 0, 1, 2, ...; every quantity below is
+# an integer below 2^123 (m < 2^53 times 4, times 10^k with k <= 20). In this range repr writes no exponent.
+cdef extern from *:
+    ctypedef unsigned long long u128 "unsigned __int128"
+
+cdef u128 _POW10[21]
+cdef uint64_t _POW10_64[21]
+
+
+cdef void _init_pow10() noexcept:
+    cdef int k
+    _POW10[0] = 1
+    _POW10_64[0] = 1
+    for k in range(1, 21):
+        _POW10[k] = _POW10[k - 1] * 10
+        _POW10_64[k] = _POW10_64[k - 1] * 10
+
+
+_init_pow10()
+
+
+cdef int _digits(char* out, uint64_t v) noexcept:
+    """The decimal digits of ``v`` into ``out``; returns how many."""
+    cdef char tmp[24]
+    cdef int n = 0, j
+    while True:
+        tmp[n] = <char>(48 + v % 10)
+        n += 1
+        v //= 10
+        if v == 0:
+            break
+    for j in range(n):
+        out[j] = tmp[n - 1 - j]
+    return n
+
+
+cdef int _short_repr(double v, char* out) noexcept:
+    """repr(v) into ``out`` (40 bytes); returns its length, or -1 when v is outside 2^-13 <= |v| < 2^53."""
+    cdef uint64_t bits, frac, m, d, ip, fp
+    cdef int be, shift, k, n = 0, j
+    cdef u128 X, L, H, lo, hi, xv, q, rem, half, dlo, dhi, dn
+    cdef bint even
+    memcpy(&bits, &v, 8)
+    be = <int>((bits >> 52) & 0x7FF)
+    if be < 1023 - 13 or be >= 1023 + 53:
+        return -1
+    frac = bits & ((<uint64_t>1 << 52) - 1)
+    m = frac | (<uint64_t>1 << 52)
+    shift = 1075 - be + 2              # v = 4m / 2^shift
+    X = (<u128>m) << 2
+    H = X + 2
+    L = X - 1 if frac == 0 else X - 2  # at a power of two the next double down is half as far
+    even = (m & 1) == 0
+    for k in range(21):
+        lo = L * _POW10[k]
+        hi = H * _POW10[k]
+        q = lo >> shift
+        if (q << shift) == lo:
+            dlo = q if even else q + 1
+        else:
+            dlo = q + 1
+        q = hi >> shift
+        if (q << shift) == hi:
+            if not even and q == 0:
+                continue
+            dhi = q if even else q - 1
+        else:
+            dhi = q
+        if dlo > dhi:
+            continue
+        # the nearest to v of the candidates dlo .. dhi (halfway: the even one)
+        xv = X * _POW10[k]
+        dn = xv >> shift
+        rem = xv - (dn << shift)
+        half = (<u128>1) << (shift - 1)
+        if rem > half or (rem == half and (dn & 1)):
+            dn += 1
+        if dn < dlo:
+            dn = dlo
+        elif dn > dhi:
+            dn = dhi
+        d = <uint64_t>dn
+        if bits >> 63:
+            out[n] = 45  # '-'
+            n += 1
+        ip = d // _POW10_64[k]
+        fp = d - ip * _POW10_64[k]
+        n += _digits(out + n, ip)
+        out[n] = 46  # '.'
+        n += 1
+        if k == 0:
+            out[n] = 48  # repr's ".0"
+            return n + 1
+        for j in range(k - 1, -1, -1):  # fp with k digits, leading zeros kept
+            out[n + j] = <char>(48 + fp % 10)
+            fp //= 10
+        return n + k
+    return -1
+
+
+def short_repr(double v):
+    """The fast repr of ``v`` (None outside its range): tests hold it to Python's repr."""
+    cdef char buf[40]
+    cdef int k = _short_repr(v, buf)
+    return None if k < 0 else PyUnicode_DecodeASCII(buf, k, NULL)
+
+
 cdef int _put_repr(Text* x, double v) except -1:
     """``repr(v)`` of a Python float (what an f-string's ``!r`` and json.dumps write for a finite float)."""
-    cdef char* num = PyOS_double_to_string(v, b'r', 0, Py_DTSF_ADD_DOT_0, NULL)
+    cdef char buf[40]
+    cdef int k = _short_repr(v, buf)
+    cdef char* num
+    if k >= 0:
+        return _put(x, buf, k)
+    num = PyOS_double_to_string(v, b'r', 0, Py_DTSF_ADD_DOT_0, NULL)
     try:
         _put(x, num, <Py_ssize_t>strlen(num))
     finally:
@@ -89,17 +209,19 @@ cdef int _put_repr_memo(Text* x, double v, Memo* m) except -1:
     cdef char* num
     cdef Py_ssize_t k
     if not _memo_hit(m, v):
-        num = PyOS_double_to_string(v, b'r', 0, Py_DTSF_ADD_DOT_0, NULL)
-        try:
-            k = <Py_ssize_t>strlen(num)
-            if k >= <Py_ssize_t>sizeof(m.s):  # never for a double; then nothing is kept
-                m.n = 0
-                return _put(x, num, k)
-            memcpy(m.s, num, k)
-            m.key = v
-            m.n = <int>k
-        finally:
-            PyMem_Free(num)
+        k = _short_repr(v, m.s)
+        if k < 0:
+            num = PyOS_double_to_string(v, b'r', 0, Py_DTSF_ADD_DOT_0, NULL)
+            try:
+                k = <Py_ssize_t>strlen(num)
+                if k >= <Py_ssize_t>sizeof(m.s):  # never for a double; then nothing is kept
+                    m.n = 0
+                    return _put(x, num, k)
+                memcpy(m.s, num, k)
+            finally:
+                PyMem_Free(num)
+        m.key = v
+        m.n = <int>k
     return _put(x, m.s, m.n)
 
 
@@ -288,6 +410,7 @@ cdef class BacktestRunner:
         cdef double q, px, avg
         cdef int32_t day = self.tm.dates[t]
         cdef int64_t ts = self.tm.close_us[t]
+        cdef int64_t id0
         cdef Text* x = &self.text
         cdef int64_t* sid
         cdef int64_t* pts
@@ -343,6 +466,7 @@ cdef class BacktestRunner:
         tw = &self.target_w[0]
         p.c_reserve(nh)
         r = p.c_new_rows(nh)
+        id0 = self.buf.c_next_ids(T_POSITIONS, nh)
         sid = p.c_i64(POS_SNAPSHOT_ID) + r
         pts = p.c_i64(POS_TS) + r
         pin = p.c_i32(POS_INSTRUMENT) + r
@@ -359,7 +483,7 @@ cdef class BacktestRunner:
             q = qty[i]
             px = last_px[i]
             avg = avg_cost[i]
-            sid[k] = self.buf.c_next_id(T_POSITIONS)
+            sid[k] = id0 + k
             pts[k] = ts
             pin[k] = i
             pday[k] = day
@@ -437,12 +561,12 @@ cdef class BacktestRunner:
         _put_s(x, b", ")
         _put_report(x, &rep)
         tg.c_set_obj(TGT_METADATA, r, _take(x))
-        tg.c_set_obj(TGT_OPTIMIZATION_PARAMS, r, None if params is None else json.dumps(params, default=str))
+        tg.c_set_obj(TGT_OPTIMIZATION_PARAMS, r, None if params is None else _DUMPS(params))
         dc = buf.decisions
         r = dc.c_new_row()
         dc.c_i64(DEC_DECISION_ID)[r] = decision_id
         dc.c_i32(DEC_AS_OF_DATE)[r] = self.tm.dates[t]
-        dc.c_set_obj(DEC_INPUT_REFS, r, json.dumps(inputs, default=str))
+        dc.c_set_obj(DEC_INPUT_REFS, r, _DUMPS(inputs))
         # json.dumps({"target_id": target_id, "n_targets": len(targets), **report})
         _put_s(x, b'{"target_id": ')
         _put_int(x, target_id)
