@@ -499,7 +499,7 @@ cdef class BacktestRunner:
     cdef int c_rebalance(self, int t) except -1:
         cdef RunBuffers buf = self.buf
         cdef RowTable tg, dc
-        cdef Py_ssize_t r, ti, k
+        cdef Py_ssize_t r, ti, k, n
         cdef int i
         cdef int64_t decision_id, target_id
         cdef double total = 0.0, wv
@@ -511,18 +511,24 @@ cdef class BacktestRunner:
         targets = self.strategy.target_positions_fn(day)
         if not isinstance(targets, dict):
             targets = dict(targets)
+        # checked whole before anything changes; each name's index and weight wait in the plan's scratch arrays
+        n = 0
         for name, w in targets.items():
-            if name not in self.index:
+            ti = self.index.get(name, -1)
+            if ti < 0:
                 raise StrategyError(f"{day}: target names unknown instrument {name!r}")
-            if not (isfinite(w) and w >= 0):
+            wv = w
+            if not (isfinite(wv) and wv >= 0):
                 raise StrategyError(f"{day}: weight of {name} is {w}; weights must be finite and >= 0")
-            total += w
+            total += wv
+            self.plan_i[n] = <int32_t>ti
+            self.plan_qty[n] = wv
+            n += 1
         if total > 1.0 + 1e-9:
             raise StrategyError(f"{day}: target weights sum to {total:.6f} > 1 (long-only, no leverage)")
         self.target_w[:] = np.nan
-        for name, w in targets.items():
-            ti = self.index[name]
-            self.target_w[ti] = w
+        for k in range(n):
+            self.target_w[self.plan_i[k]] = self.plan_qty[k]
         decision_id = buf.c_next_id(T_DECISIONS)
         self.c_execute_plan(t, self.target_w, decision_id, &rep)
         self.rebalances += 1
