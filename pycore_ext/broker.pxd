@@ -167,7 +167,13 @@ cdef class RunBuffers:
     cdef readonly RowTable actions
     cdef readonly RowTable targets
     cdef readonly RowTable decisions
-    cdef int64_t c_next_id(self, int table) noexcept  # table: a RunTable
+    cdef inline int64_t c_next_id(self, int table) noexcept:  # table: a RunTable
+        self.counters[table] += 1
+        return (self.run_seq << 32) + self.counters[table]
+    cdef inline int64_t c_next_ids(self, int table, int64_t k) noexcept:
+        """The first of ``k`` new ids of ``table`` (they are consecutive)."""
+        self.counters[table] += k
+        return (self.run_seq << 32) + self.counters[table] - k + 1
 
 # What a runner needs from a broker, whatever the mode. The runner holds a BrokerInterface and calls only these; a
 # Python subclass may override every one (cpdef), and the runner's calls reach the override.

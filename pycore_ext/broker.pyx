@@ -59,10 +59,6 @@ cdef class RunBuffers:
         self.targets = RowTable("targets", **LAYOUT["targets"])
         self.decisions = RowTable("decisions", **LAYOUT["decisions"])
 
-    cdef int64_t c_next_id(self, int table) noexcept:
-        self.counters[table] += 1
-        return (self.run_seq << 32) + self.counters[table]
-
     def next_id(self, int table) -> int:
         if not 0 <= table < N_RUN_TABLES:
             raise ValueError(f"table must be a RunTable (0 .. {N_RUN_TABLES - 1}), got {table}")
@@ -271,7 +267,13 @@ cdef class BacktestBroker(BrokerInterface):
     cpdef int begin_day(self, int t) except -1:
         """Close, at their last close, the positions whose data ended before day ``t`` (delistings)."""
         cdef TimeMachine tm = self.sim.tm
-        cdef int i, n = 0
+        cdef MarketSimulator sim = self.sim
+        cdef int i, k, n = 0, nh = sim.c_held()
+        for k in range(nh):  # the common day: no held name's data has ended
+            if t > tm.last_bar[sim.held[k]]:
+                break
+        else:
+            return 0
         for i in range(tm.N):
             if self.sim.c_qty(i) != 0 and t > tm.last_bar[i]:
                 self.c_close_out(t, i)

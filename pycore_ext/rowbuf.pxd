@@ -30,6 +30,12 @@ cdef class RowTable:
 
     cdef int _grow(self) except -1
     cdef Py_ssize_t c_new_row(self) except -1
+    # room for ``k`` more rows (column pointers stay valid until rows beyond it are added): then ``c_new_rows``
+    cdef int c_reserve(self, Py_ssize_t k) except -1
+    cdef inline Py_ssize_t c_new_rows(self, Py_ssize_t k) noexcept:
+        """Index of the first of ``k`` new rows, after ``c_reserve(k)``; the caller sets every column of them."""
+        self.n += k
+        return self.n - k
     cdef int c_set_obj(self, int k, Py_ssize_t row, object value) except -1
     # column k of a storage kind, for C stores and loads: ``t.c_f64(POS_WEIGHT)[r] = w`` with a named column constant
     cdef inline int64_t* c_i64(self, int k) noexcept:

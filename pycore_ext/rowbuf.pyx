@@ -171,6 +171,12 @@ cdef class RowTable:
         self.n += 1
         return self.n - 1
 
+    cdef int c_reserve(self, Py_ssize_t k) except -1:
+        """Grow until ``k`` more rows fit."""
+        while self.n + k > self.cap:
+            self._grow()
+        return 0
+
     cdef int c_set_obj(self, int k, Py_ssize_t row, object value) except -1:
         """Set object column ``k`` of ``row`` (rows in order: the next row, or one already set)."""
         cdef list lst = self.obj[k]

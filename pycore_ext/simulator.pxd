@@ -1,4 +1,6 @@
 # Contract of the MarketSimulator: position book, cash, fills, corporate actions, mark to market.
+from libc.stdint cimport int32_t
+
 from pycore_ext.timemachine cimport TimeMachine
 
 # The enums of the core. Each is a ``cpdef enum``: C code uses the constants, and the module's label tuple
@@ -80,6 +82,13 @@ cdef class MarketSimulator:
     cdef double[::1] qty
     cdef double[::1] avg_cost
     cdef double[::1] last_px
+    # the held instruments (qty != 0) in ascending index order: the per-day work (corporate actions, delistings,
+    # marks, snapshots) walks these, not all N. Valid while not held_dirty; a fill or close-out marks it dirty and
+    # c_held() rebuilds it (once per trading day with fills). last_px is kept for held instruments only: a name's
+    # price is set by the mark of the day it is bought (a fill needs that day's bar), so no reader sees the difference.
+    cdef int32_t[::1] held
+    cdef int n_held
+    cdef bint held_dirty
     cdef double peak
     cdef double equity_prev
     cdef readonly double dividends_received
@@ -93,6 +102,12 @@ cdef class MarketSimulator:
     cdef double c_ref_price(self, int t, int i) noexcept
     cdef double c_equity_estimate(self, int t) noexcept
     cdef Mark c_mark(self, int t) noexcept
+    cdef int c_refresh_held(self) noexcept
+    cdef inline int c_held(self) noexcept:
+        """How many instruments are held; their indices are held[0 .. n-1], ascending."""
+        if self.held_dirty:
+            return self.c_refresh_held()
+        return self.n_held
     cdef inline double c_qty(self, int i) noexcept:
         return self.qty[i]
     cdef inline double c_avg_cost(self, int i) noexcept:

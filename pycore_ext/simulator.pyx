@@ -7,6 +7,10 @@ Python objects.
 """
 
 from libc.math cimport floor, fmax, fmin, isnan, NAN
+from libc.stdint cimport int32_t
+
+cdef extern from *:
+    void __builtin_prefetch(const void* p) noexcept nogil
 
 import numpy as np
 
@@ -54,6 +58,9 @@ cdef class MarketSimulator:
         self.qty = np.zeros(tm.N)
         self.avg_cost = np.zeros(tm.N)
         self.last_px = np.full(tm.N, np.nan)
+        self.held = np.zeros(tm.N, dtype=np.int32)
+        self.n_held = 0
+        self.held_dirty = False
         self.peak = initial_cash
         self.equity_prev = initial_cash
         self.dividends_received = 0.0
@@ -75,24 +82,41 @@ cdef class MarketSimulator:
         return p * (1.0 - s / 1e4)
 
     # ------------------------------------------------------------- events
+    cdef int c_refresh_held(self) noexcept:
+        cdef int i, n = 0
+        for i in range(self.tm.N):
+            if self.qty[i] != 0:
+                self.held[n] = i
+                n += 1
+        self.n_held = n
+        self.held_dirty = False
+        return n
+
     cdef int c_corporate_actions(self, int t) except -1:
         """Dividends (to holders at the previous close), then splits, of ex-date t."""
-        cdef int i, n = 0
+        cdef int i, k, n = 0, nh = self.c_held()
         cdef double d, s
-        for i in range(self.tm.N):
+        if nh == 0:
+            return 0
+        cdef const double* div = &self.tm.dividend[t, 0]
+        cdef const double* split = &self.tm.split[t, 0]
+        for k in range(nh):
+            i = self.held[k]
             if self.qty[i] == 0:
                 continue
-            d = self.tm.dividend[t, i]
+            d = div[i]
             if d > 0:
                 self.cash += self.qty[i] * d
                 self.dividends_received += self.qty[i] * d
                 n += 1
-            s = self.tm.split[t, i]
+            s = split[i]
             if s != 1.0:
                 self.qty[i] *= s
                 self.avg_cost[i] /= s
                 if not isnan(self.last_px[i]):
                     self.last_px[i] /= s
+                if self.qty[i] == 0:
+                    self.held_dirty = True
                 n += 1
         return n
 
@@ -152,6 +176,7 @@ cdef class MarketSimulator:
             fp = self.c_fill_price(p, fq, vol, side, &slip)
             comm = self.c_commission(fq, fp)
             f.reason = R_SCALED_TO_CASH
+        self.held_dirty = True
         if side == BUY:
             self.avg_cost[i] = (self.qty[i] * self.avg_cost[i] + fq * fp) / (self.qty[i] + fq)
             self.qty[i] += fq
@@ -186,6 +211,7 @@ cdef class MarketSimulator:
         self.cash += self.qty[i] * px
         self.qty[i] = 0
         self.avg_cost[i] = 0
+        self.held_dirty = True
         return f
 
     cdef double c_ref_price(self, int t, int i) noexcept:
@@ -193,9 +219,10 @@ cdef class MarketSimulator:
         return self.tm.close[t - 1, i]
 
     cdef double c_equity_estimate(self, int t) noexcept:
-        cdef int i
+        cdef int i, k, nh = self.c_held()
         cdef double e = self.cash, px
-        for i in range(self.tm.N):
+        for k in range(nh):
+            i = self.held[k]
             if self.qty[i] != 0:
                 px = self.tm.close[t - 1, i]
                 if isnan(px):
@@ -205,11 +232,19 @@ cdef class MarketSimulator:
 
     cdef Mark c_mark(self, int t) noexcept:
         cdef Mark m
-        cdef int i
+        cdef int i, k, nh = self.c_held()
         cdef double px, mv, gross = 0, net = 0
+        cdef const double* close = &self.tm.close[t, 0] if nh > 0 else NULL
+        cdef bint ahead = t + 1 < self.tm.T
         m.n_positions = 0
-        for i in range(self.tm.N):
-            px = self.tm.close[t, i]
+        for k in range(nh):
+            i = self.held[k]
+            if ahead:
+                # tomorrow's rows of the held names: the corporate actions and the mark read them next
+                __builtin_prefetch(&close[i] + self.tm.N)
+                __builtin_prefetch(&self.tm.dividend[t + 1, i])
+                __builtin_prefetch(&self.tm.split[t + 1, i])
+            px = close[i]
             if not isnan(px):
                 self.last_px[i] = px
             if self.qty[i] != 0:

@@ -22,7 +22,8 @@ def test_bench_prints_every_figure(loaded_db: str) -> None:
     text = "\n".join(lines)
     for expected in ("(a) full history", "(b) XMOM50", "end to end", "phases:", "rows/s",
                      "plain binary COPY of the same rows into unindexed temp tables", "ratio", "peak memory",
-                     "M instrument-days/s", "numpy vectorized over names", "final equity: this project"):
+                     "M instrument-days/s", "numpy vectorized over names", "final equity: this project",
+                     "the strategy's ranking alone", "the replayed targets reach the run's final equity: True"):
         assert expected in text, expected
     if importlib.util.find_spec("vectorbt") is not None:
         assert "vectorbt's warm time" in text and "from this project's" in text
