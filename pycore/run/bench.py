@@ -152,12 +152,15 @@ class Xmom50:
         return {"engine": self.engine_name, "as_of_date": day.isoformat()}
 
 
-def xmom50_factory(panel: PricePanel) -> Callable[..., Xmom50]:
-    """The run service's strategy seam: the factory ignores the engines' inputs (XMOM50 reads prices only)."""
+def xmom50_factory() -> Callable[..., Xmom50]:
+    """The run service's strategy seam: XMOM50 ranks on the adjusted closes of the run's own market data (read once,
+    for the simulation and the signal alike); it reads no engine output."""
 
     def make(cfg: StrategyConfig, run_id: uuid.UUID, dates: list[dt.date], sectors: dict[str, str],
              inputs: StrategyInputs) -> Xmom50:  # fmt: skip
-        return Xmom50(panel)
+        md = inputs.market
+        assert md is not None, "the run service hands the strategy its market data"
+        return Xmom50(PricePanel(list(md.instruments), md.dates, md.arrays["adj_close"]))
 
     return make
 
@@ -338,12 +341,8 @@ def bench_full(url: str, start: dt.date, end: dt.date | None, emit: Emit) -> Run
 
 
 def bench_xmom50(url: str, start: dt.date, end: dt.date, emit: Emit) -> RunFigures:
-    t0 = time.perf_counter()
-    with psycopg.connect(url) as conn:
-        panel = load_price_panel(conn, "US_EQ", start, end, lookback=260)
-    signal_s = time.perf_counter() - t0
     strategy: list[Xmom50] = []
-    factory = xmom50_factory(panel)
+    factory = xmom50_factory()
 
     def keep(*args: Any) -> Xmom50:
         s = factory(*args)
@@ -354,7 +353,7 @@ def bench_xmom50(url: str, start: dt.date, end: dt.date, emit: Emit) -> RunFigur
                           portfolio_id="BENCH_XMOM50", sleeve_id="XMOM50", config_overrides=XMOM_OVERRIDES)  # fmt: skip
     options = RunOptions(url=url, keep_payloads=True, strategy_factory=keep, run_engines=False)
     fig = measure_run(url, f"(b) XMOM50 (12-1 momentum top 50, equal weight, {XMOM_BPS:g} bps, close fills) {start} .. {end}",
-                      req, options, {"price_panel": signal_s})  # fmt: skip
+                      req, options, {})  # fmt: skip
     for line in fig.lines():
         emit(line)
     res = fig.res

@@ -16,6 +16,7 @@ run|list|show|report`` (:mod:`pycore.cli.backtest`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import time
@@ -244,9 +245,9 @@ def _simulate(conn: psycopg.Connection[Any], ctx: RunContext, timings: dict[str,
     decision_dates = [pg_to_date(int(md.dates[t])) for t in np.flatnonzero(mask)]
     t = time.perf_counter()
     if ctx.options.run_engines:
-        inputs = fetch_strategy_inputs(conn, run_id, cfg, decision_dates)
+        inputs = dataclasses.replace(fetch_strategy_inputs(conn, run_id, cfg, decision_dates), market=md)
     else:
-        inputs = StrategyInputs(scores=[], universe=frozenset(), regimes={})
+        inputs = StrategyInputs(scores=[], universe=frozenset(), regimes={}, market=md)
     strategy = ctx.options.strategy_factory(
         cfg, run_id, decision_dates, dict(zip(md.instruments, md.sectors, strict=True)), inputs
     )
