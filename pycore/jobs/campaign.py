@@ -141,6 +141,7 @@ def run_campaign(
 
     With ``worker_url`` the jobs run in this process first (a one-shot worker connecting as that user)."""
     grid = cells() if grid is None else grid
+    t0 = time.perf_counter()
     job_ids, done = submit(url, strategy_id, grid)
     print(
         f"campaign {strategy_id}: {len(grid)} cells, {done} already done, {len(job_ids)} queued",
@@ -153,4 +154,13 @@ def run_campaign(
     counts = {"done_before": done}
     for s in states.values():
         counts[s] = counts.get(s, 0) + 1
+    if job_ids:
+        wall = time.perf_counter() - t0
+        ended = sum(1 for s in states.values() if s == "SUCCEEDED")
+        print(
+            f"campaign wall time {wall:.1f} s for {len(job_ids)} jobs ({ended} succeeded): "
+            f"{wall / len(job_ids):.2f} s per run, {len(job_ids) / wall * 60:.1f} runs per minute",
+            file=stream,
+            flush=True,
+        )
     return counts
