@@ -16,35 +16,27 @@ begin
   if p_full then
     truncate hist.price_series;
   end if;
-  with fresh as (
-    -- a build reads the whole table in one scan; an extension, each instrument's price rows after its last packed
-    -- one (all of them for an instrument not packed yet) by index. In date order: the aggregates below append in
-    -- the order rows arrive
-    select p.instrument_id, p.trade_date, p.open, p.high, p.low, p.close, p.adjusted_close, p.volume
-      from hist.prices_daily p
-     where p_full
-    union all
-    select p.instrument_id, p.trade_date, p.open, p.high, p.low, p.close, p.adjusted_close, p.volume
+  with packed as (
+    -- per instrument, its price rows after its last packed one (all of them for an instrument not packed yet, or
+    -- on a rebuild), read in date order by one index range scan and appended in that order: no sort of the table
+    select i.instrument_id, x.*
       from hist.instruments i
       left join hist.price_series s on s.instrument_id = i.instrument_id
-      cross join lateral (select * from hist.prices_daily p
-                           where p.instrument_id = i.instrument_id
-                             and p.trade_date > coalesce(s.last_date, '-infinity'::date)
-                          offset 0) p
-     where not p_full
-     order by 1, 2
-  ),
-  packed as (
-    select f.instrument_id, count(*)::int as n_rows, min(f.trade_date) as first_date, max(f.trade_date) as last_date,
-           string_agg(int4send((f.trade_date - date '2000-01-01')::int4), ''::bytea) as trade_dates,
-           string_agg(float8send(f.open), ''::bytea) as open,
-           string_agg(float8send(f.high), ''::bytea) as high,
-           string_agg(float8send(f.low), ''::bytea) as low,
-           string_agg(float8send(f.close), ''::bytea) as close,
-           string_agg(float8send(f.adjusted_close), ''::bytea) as adjusted_close,
-           string_agg(float8send(f.volume::float8), ''::bytea) as volume
-      from fresh f
-     group by f.instrument_id
+      cross join lateral (
+        select count(*)::int as n_rows, min(f.trade_date) as first_date, max(f.trade_date) as last_date,
+               string_agg(int4send((f.trade_date - date '2000-01-01')::int4), ''::bytea) as trade_dates,
+               string_agg(float8send(f.open), ''::bytea) as open,
+               string_agg(float8send(f.high), ''::bytea) as high,
+               string_agg(float8send(f.low), ''::bytea) as low,
+               string_agg(float8send(f.close), ''::bytea) as close,
+               string_agg(float8send(f.adjusted_close), ''::bytea) as adjusted_close,
+               string_agg(float8send(f.volume::float8), ''::bytea) as volume
+          from (select p.* from hist.prices_daily p
+                 where p.instrument_id = i.instrument_id
+                   and p.trade_date > coalesce(s.last_date, '-infinity'::date)
+                 order by p.trade_date) f
+      ) x
+     where x.n_rows > 0
   )
   insert into hist.price_series as s
     (instrument_id, n_rows, first_date, last_date, trade_dates, open, high, low, close, adjusted_close, volume, batch_id)
