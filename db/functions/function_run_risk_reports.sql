@@ -8,6 +8,8 @@ language sql
 volatile
 set search_path = ''
 set enable_nestloop = off
+-- the holdings x window rows (millions on a long run) are summed per date and session by hashing, not by sorting them
+set enable_sort = off
 set work_mem = '256MB'
 as $$
   with run as (
