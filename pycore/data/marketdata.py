@@ -124,13 +124,25 @@ def load_market_data(
 
     params = {"names": names, "lo": lo, "hi": hi}
     arrays = _read_price_series(conn, names, lo, hi, day_index, day0, T)
+    # the corporate actions as four packed columns of one row (all aggregates see the rows in the same order)
     qa = sql.SQL(
-        "select (n.k - 1)::int4, (c.ex_date - date '2000-01-01')::int4, c.dividend, c.split_coef "
+        "select coalesce(string_agg(int4send((n.k - 1)::int4), ''::bytea), ''::bytea), "
+        "coalesce(string_agg(int4send((c.ex_date - date '2000-01-01')::int4), ''::bytea), ''::bytea), "
+        "coalesce(string_agg(float8send(c.dividend), ''::bytea), ''::bytea), "
+        "coalesce(string_agg(float8send(c.split_coef), ''::bytea), ''::bytea) "
         "from unnest({names}::text[]) with ordinality as n(instrument_id, k) "
         "join hist.corporate_actions c on c.instrument_id = n.instrument_id and c.ex_date between {lo} and {hi} "
         "join hist.trading_days d on d.calendar = {cal} and d.trade_date = c.ex_date"
     ).format(cal=sql.Literal(calendar), **{k: sql.Literal(v) for k, v in params.items()})
-    ca = copy_fixed(conn, qa, [("i", "i4"), ("d", "i4"), ("dividend", "f8"), ("split", "f8")])
+    with conn.cursor(binary=True) as cur:
+        packed = cur.execute(qa).fetchone()
+    assert packed is not None
+    ca = {
+        "i": np.frombuffer(packed[0], ">i4"),
+        "d": np.frombuffer(packed[1], ">i4"),
+        "dividend": np.frombuffer(packed[2], ">f8"),
+        "split": np.frombuffer(packed[3], ">f8"),
+    }
     dividend = np.zeros((T, N))
     split = np.ones((T, N))
     crow = day_index[ca["d"].astype(np.int64) - day0]
