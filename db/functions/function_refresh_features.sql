@@ -111,6 +111,8 @@ begin
       add constraint features_daily_instrument_id_session_no_key unique (instrument_id, session_no);
     create index features_daily_trade_date_idx on hist.features_daily (trade_date);
   end if;
+  -- the packed price columns number the same price rows as the feature rows (a run reads them by session_no)
+  perform core.refresh_price_series(v_rebuild);
   if v_rows > 0 or p_full then
     -- engine output computed from the previous data is stale
     delete from runtime.engine_cache;
@@ -120,7 +122,7 @@ end
 $$;
 
 comment on function core.refresh_features(boolean) is
-'Builds or extends the feature store hist.features_daily from hist.prices_daily and hist.price_anomalies, set-based. By default it extends: for each instrument, only the price rows after its last stored feature row are computed, continuing that row''s running sums, with the last 200 stored rows as the look-back of the 63- and 200-row window columns (work in proportion to the new sessions; an instrument without features is built from its first row). A build sorts the rows once (names bytewise, then month and date) for every window, writes them without indexes and builds the indexes after. p_full => true rebuilds everything (needed when rows were added before an instrument''s last stored row, or when anomalies changed). Empties runtime.engine_cache when any row was written. Returns the number of rows written. Run by the owner of hist (the loader).';
+'Builds or extends the feature store hist.features_daily from hist.prices_daily and hist.price_anomalies, set-based. By default it extends: for each instrument, only the price rows after its last stored feature row are computed, continuing that row''s running sums, with the last 200 stored rows as the look-back of the 63- and 200-row window columns (work in proportion to the new sessions; an instrument without features is built from its first row). A build sorts the rows once (names bytewise, then month and date) for every window, writes them without indexes and builds the indexes after. p_full => true rebuilds everything (needed when rows were added before an instrument''s last stored row, or when anomalies changed). Then brings hist.price_series in step (core.refresh_price_series, repacked when the store is rebuilt). Empties runtime.engine_cache when any row was written. Returns the number of rows written. Run by the owner of hist (the loader).';
 
 revoke execute on function core.refresh_features(boolean) from public;
 

@@ -22,7 +22,11 @@ as $$
   path as (
     select d.decision_id, d.mode, d.h, d.e0, e.k, e.equity, e.r,
            max(e.equity) over (partition by d.decision_id, d.h order by e.k) as peak
-      from d join e on e.k > d.k0 and e.k <= d.k0 + d.h
+      from d
+      -- the sessions of the horizon by number, joined by equality (hashed), never a range join of every decision
+      -- with the whole curve
+      cross join lateral generate_series(d.k0 + 1, d.k0 + d.h) as g(k)
+      join e on e.k = g.k
   ),
   outcome as (
     select p.decision_id, p.mode, p.h, max(p.e0) as e0,

@@ -8,6 +8,8 @@ language sql
 volatile
 set search_path = ''
 set enable_nestloop = off
+-- the holdings x window rows (millions on a long run) are summed per date and session by hashing, not by sorting them
+set enable_sort = off
 set work_mem = '256MB'
 as $$
   with run as (
@@ -47,25 +49,15 @@ as $$
   ),
   port as (
     -- the trailing returns of today's holdings (historical simulation on current weights): each holding reads its
-    -- name's bars of the window by index and takes hist.daily_returns' return (adjusted close over the previous
-    -- bar, withheld on days hist.price_anomalies excludes), summed per rebalance date and session
-    select h.as_of_date, x.trade_date, sum(h.w * coalesce(x.ret, 0)) as rp
+    -- name's rows of the window from the feature store by index (its ret is hist.daily_returns' return: adjusted
+    -- close over the previous bar, withheld on days hist.price_anomalies excludes), summed per rebalance date and
+    -- session
+    select h.as_of_date, f.trade_date, sum(h.w * coalesce(f.ret, 0)) as rp
       from holdings h
-      cross join lateral (
-        select y.trade_date,
-               case when y.excluded then null
-                    else y.adjusted_close / coalesce(y.prev_close,
-                           (select p0.adjusted_close from hist.prices_daily p0
-                             where p0.instrument_id = h.instrument_id and p0.trade_date < y.trade_date
-                             order by p0.trade_date desc limit 1)) - 1 end as ret
-          from (select p.trade_date, p.adjusted_close,
-                       lag(p.adjusted_close) over (order by p.trade_date) as prev_close,
-                       (p.instrument_id, p.trade_date) in (select a.instrument_id, a.trade_date
-                                                            from hist.price_anomalies a where a.exclude_return) as excluded
-                  from hist.prices_daily p
-                 where p.instrument_id = h.instrument_id and p.trade_date >= h.ws_date and p.trade_date <= h.as_of_date) y
-         where y.trade_date > h.ws_date
-      ) x
+      cross join lateral (select x.trade_date, x.ret from hist.features_daily x
+                           where x.instrument_id = h.instrument_id
+                             and x.trade_date > h.ws_date and x.trade_date <= h.as_of_date
+                          offset 0) f  -- one index range scan per holding, never a join with the whole store
      group by 1, 2
   ),
   spx as (

@@ -12,7 +12,7 @@ create table runtime.universe_members (
   score double precision not null,
   reasons jsonb not null check (jsonb_typeof(reasons) = 'object'),
   created_at timestamptz not null default now(),
-  run_id uuid references runtime.backtest_runs (run_id) on delete cascade,
+  run_id uuid,
   mode text not null default 'BACKTEST' check (mode in ('BACKTEST', 'PAPER', 'LIVE')),
   model_id text not null default 'LIQUID_PRICED_SEASONED_V1'
 );
@@ -29,7 +29,7 @@ comment on column runtime.universe_members.included is 'Whether the entity is in
 comment on column runtime.universe_members.score is 'Liquidity score: average dollar volume.';
 comment on column runtime.universe_members.reasons is 'Why: priced, seasoned, above_min_price, liquidity_rank, fragility.';
 comment on column runtime.universe_members.created_at is 'When the row was written.';
-comment on column runtime.universe_members.run_id is 'Run that wrote the row (runtime.backtest_runs). Null when computed by a market-wide engine refresh, outside any run.';
+comment on column runtime.universe_members.run_id is 'Run that wrote the row (runtime.backtest_runs; checked once per statement by core.check_run_rows, not by a per-row foreign key: core.purge_run removes the run''s rows). Null when computed by a market-wide engine refresh, outside any run.';
 comment on column runtime.universe_members.mode is 'Execution mode of the run that wrote the row: BACKTEST, PAPER or LIVE.';
 comment on column runtime.universe_members.model_id is 'Universe model.';
 

@@ -123,28 +123,26 @@ def load_market_data(
     day_index[pg_days - day0] = np.arange(T)
 
     params = {"names": names, "lo": lo, "hi": hi}
-    q = sql.SQL(
-        "select (n.k - 1)::int4, (p.trade_date - date '2000-01-01')::int4, "
-        "p.open, p.high, p.low, p.close, p.adjusted_close, p.volume::float8 "
-        "from unnest({names}::text[]) with ordinality as n(instrument_id, k) "
-        "join hist.prices_daily p on p.instrument_id = n.instrument_id and p.trade_date between {lo} and {hi}"
-    ).format(**{k: sql.Literal(v) for k, v in params.items()})
-    rec = copy_fixed(conn, q, [("i", "i4"), ("d", "i4"), ("open", "f8"), ("high", "f8"), ("low", "f8"),
-                               ("close", "f8"), ("adj_close", "f8"), ("volume", "f8")])
-    rows = day_index[rec["d"].astype(np.int64) - day0]
-    cols = rec["i"].astype(np.int64)
-    arrays: dict[str, np.ndarray] = {}
-    for f in ("open", "high", "low", "close", "adj_close", "volume"):
-        a = np.full((T, N), np.nan)
-        a[rows, cols] = rec[f]
-        arrays[f] = a
+    arrays = _read_price_series(conn, names, lo, hi, day_index, day0, T)
+    # the corporate actions as four packed columns of one row (all aggregates see the rows in the same order)
     qa = sql.SQL(
-        "select (n.k - 1)::int4, (c.ex_date - date '2000-01-01')::int4, c.dividend, c.split_coef "
+        "select coalesce(string_agg(int4send((n.k - 1)::int4), ''::bytea), ''::bytea), "
+        "coalesce(string_agg(int4send((c.ex_date - date '2000-01-01')::int4), ''::bytea), ''::bytea), "
+        "coalesce(string_agg(float8send(c.dividend), ''::bytea), ''::bytea), "
+        "coalesce(string_agg(float8send(c.split_coef), ''::bytea), ''::bytea) "
         "from unnest({names}::text[]) with ordinality as n(instrument_id, k) "
         "join hist.corporate_actions c on c.instrument_id = n.instrument_id and c.ex_date between {lo} and {hi} "
         "join hist.trading_days d on d.calendar = {cal} and d.trade_date = c.ex_date"
     ).format(cal=sql.Literal(calendar), **{k: sql.Literal(v) for k, v in params.items()})
-    ca = copy_fixed(conn, qa, [("i", "i4"), ("d", "i4"), ("dividend", "f8"), ("split", "f8")])
+    with conn.cursor(binary=True) as cur:
+        packed = cur.execute(qa).fetchone()
+    assert packed is not None
+    ca = {
+        "i": np.frombuffer(packed[0], ">i4"),
+        "d": np.frombuffer(packed[1], ">i4"),
+        "dividend": np.frombuffer(packed[2], ">f8"),
+        "split": np.frombuffer(packed[3], ">f8"),
+    }
     dividend = np.zeros((T, N))
     split = np.ones((T, N))
     crow = day_index[ca["d"].astype(np.int64) - day0]
@@ -157,6 +155,50 @@ def load_market_data(
     open_us = np.array([_us(dt.datetime.combine(d, dt.time(9, 30), zone)) for d in days], dtype=np.int64)
     close_us = np.array([_us(dt.datetime.combine(d, dt.time(16, 0), zone)) for d in days], dtype=np.int64)
     return MarketData(market_id, names, [r[1] for r in inst], pg_days, start_index, arrays, open_us, close_us)
+
+
+_SERIES_COLUMNS = ("open", "high", "low", "close", "adjusted_close", "volume")
+_SERIES = sql.SQL(
+    "select n.k::int4 - 1, s.n, substr(p.trade_dates, 4 * s.off + 1, 4 * s.n), {columns} "
+    "from unnest({names}::text[]) with ordinality as n(instrument_id, k) "
+    "join hist.price_series p on p.instrument_id = n.instrument_id "
+    # the byte range of lo .. hi: the feature rows number the packed rows (session_no = index + 1)
+    "cross join lateral (select a.session_no - 1 as off, b.session_no - a.session_no + 1 as n "
+    "  from (select f.session_no from hist.features_daily f where f.instrument_id = n.instrument_id "
+    "        and f.trade_date >= {lo} order by f.trade_date limit 1) a, "
+    "       (select f.session_no from hist.features_daily f where f.instrument_id = n.instrument_id "
+    "        and f.trade_date <= {hi} order by f.trade_date desc limit 1) b) s "
+    "where s.n > 0"
+)
+
+
+def _read_price_series(
+    conn: psycopg.Connection[Any], names: list[str], lo: dt.date, hi: dt.date, day_index: np.ndarray, day0: int, T: int
+) -> dict[str, np.ndarray]:
+    """The bars of ``names`` from ``lo`` to ``hi`` as (sessions x names) arrays: one row per instrument, the byte
+    range of each packed column of ``hist.price_series`` (no Python object per bar)."""
+    query = _SERIES.format(
+        columns=sql.SQL(", ").join(
+            sql.SQL("substr(p.{c}, 8 * s.off + 1, 8 * s.n)").format(c=sql.Identifier(c)) for c in _SERIES_COLUMNS
+        ),
+        names=sql.Literal(names),
+        lo=sql.Literal(lo),
+        hi=sql.Literal(hi),
+    )
+    keys = ("open", "high", "low", "close", "adj_close", "volume")
+    arrays = {k: np.full((T, len(names)), np.nan) for k in keys}
+    with conn.cursor(binary=True) as cur:
+        for k, n, dates, *cols in cur.execute(query):
+            d = np.frombuffer(dates, ">i4")
+            if len(d) != n or (n and (d[0] < date_to_pg(lo) or d[-1] > date_to_pg(hi))):
+                raise MarketDataError(
+                    f"hist.price_series of {names[k]} is out of step with hist.features_daily: reload the data "
+                    "(python -m pycore.load) or run core.refresh_features(true)"
+                )
+            rows = day_index[d.astype(np.int64) - day0]
+            for key, col in zip(keys, cols, strict=True):
+                arrays[key][rows, k] = np.frombuffer(col, ">f8")
+    return arrays
 
 
 def _us(ts: dt.datetime) -> int:

@@ -166,6 +166,7 @@ def run_campaign(
     if grid is None:
         with psycopg.connect(url) as conn:
             grid = cells(variants=strategy_variants(conn, strategy_id))
+    t0 = time.perf_counter()
     job_ids, done = submit(url, strategy_id, grid)
     print(
         f"campaign {strategy_id}: {len(grid)} cells, {done} already done, {len(job_ids)} queued",
@@ -178,4 +179,13 @@ def run_campaign(
     counts = {"done_before": done}
     for s in states.values():
         counts[s] = counts.get(s, 0) + 1
+    if job_ids:
+        wall = time.perf_counter() - t0
+        ended = sum(1 for s in states.values() if s == "SUCCEEDED")
+        print(
+            f"campaign wall time {wall:.1f} s for {len(job_ids)} jobs ({ended} succeeded): "
+            f"{wall / len(job_ids):.2f} s per run, {len(job_ids) / wall * 60:.1f} runs per minute",
+            file=stream,
+            flush=True,
+        )
     return counts

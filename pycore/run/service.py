@@ -16,6 +16,7 @@ run|list|show|report`` (:mod:`pycore.cli.backtest`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import time
@@ -298,9 +299,9 @@ def _build_strategy(conn: psycopg.Connection[Any], ctx: RunContext, decision_dat
         regimes = lambda day: _regime_as_of(conn, day)  # noqa: E731
         return build_user_strategy(ctx.spec, cfg, md, ctx.options.url or writer_url(), regimes)
     if ctx.options.run_engines:
-        inputs = fetch_strategy_inputs(conn, run_id, cfg, decision_dates)
+        inputs = dataclasses.replace(fetch_strategy_inputs(conn, run_id, cfg, decision_dates), market=md)
     else:  # a strategy that reads none of the SQL engines' rows
-        inputs = StrategyInputs(scores=[], universe=frozenset(), regimes={})
+        inputs = StrategyInputs(scores=[], universe=frozenset(), regimes={}, market=md)
     return (factory or make_strategy)(
         cfg, run_id, decision_dates, dict(zip(md.instruments, md.sectors, strict=True)), inputs
     )

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from pycore.data.marketdata import MarketData
 from pycore.run.config import StrategyConfig
 from pycore_ext.portfolio import build_weights
 
@@ -36,6 +37,9 @@ class StrategyInputs:
     """(decision date, instrument) of every universe member"""
     regimes: dict[dt.date, str]
     """the market regime label in force at each decision date (empty when regime scaling is off)"""
+    market: MarketData | None = None
+    """the run's market data (dense sessions x names arrays, lookback included): a strategy that ranks on prices
+    reads them here instead of reading the market again"""
 
 
 @dataclass

@@ -6,19 +6,26 @@
   (``sql/legacy_engines.sql``: the previous bodies, run side by side);
 - ``core.run_stability`` and ``core.run_fragility`` give the rows of the previous bodies on a short window;
 - a second run with the same engine parameters reuses the cached output and gets the same rows;
-- the market-state engines refreshed from a date equal the full-history rows.
+- the market-state engines refreshed from a date equal the full-history rows;
+- a run's market data, read from the packed ``hist.price_series`` by byte range, is ``hist.prices_daily`` bar for bar,
+  and the packed rows equal a repack.
 
 Every test works inside a transaction it rolls back: the session's loaded database stays as it was.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import psycopg
 import pytest
+
+from pycore.data.marketdata import load_market_data
+from pycore_ext.copybuf import pg_to_date
 
 LEGACY = (Path(__file__).parent / "sql" / "legacy_engines.sql").read_text()
 FEATURE_COLUMNS = (
@@ -70,6 +77,29 @@ def test_incremental_refresh_equals_a_full_build(tx: psycopg.Connection[Any]) ->
     again = rows(tx, f"select {FEATURE_COLUMNS} from hist.features_daily where trade_date > '2026-05-29' order by 1, 2")
     assert again == built  # bit for bit: the running sums add in the same order
     assert tx.execute("select core.refresh_features()").fetchone()[0] == 0  # type: ignore[index]
+
+
+def test_market_data_is_the_bars_of_hist_prices_daily(tx: psycopg.Connection[Any]) -> None:
+    md = load_market_data(tx, "US_EQ", dt.date(2021, 3, 1), dt.date(2021, 6, 30), lookback_days=30)
+    col = {n: k for k, n in enumerate(md.instruments)}
+    row = {int(d): t for t, d in enumerate(md.dates)}
+    fields = ("open", "high", "low", "close", "adj_close", "volume")
+    seen = 0
+    for name, day, *bar in tx.execute(
+        "select instrument_id, trade_date - date '2000-01-01', open, high, low, close, adjusted_close, volume::float8 "
+        "from hist.prices_daily where trade_date between %s and %s",
+        (pg_to_date(int(md.dates[0])), pg_to_date(int(md.dates[-1]))),
+    ):
+        if name in col:
+            t, k = row[day], col[name]
+            assert [md.arrays[f][t, k] for f in fields] == bar, (name, day)
+            seen += 1
+    assert seen > 50_000
+    assert seen == int(np.isfinite(md.arrays["close"]).sum()), "every other cell is a missing bar"
+    packed = rows(tx, "select * from hist.price_series order by instrument_id")
+    tx.execute("select core.refresh_price_series(true)")
+    repacked = rows(tx, "select * from hist.price_series order by instrument_id")
+    assert repacked == packed, "the load's packing is a repack"
 
 
 def test_no_feature_row_uses_later_prices(tx: psycopg.Connection[Any]) -> None:

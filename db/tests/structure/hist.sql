@@ -1,11 +1,11 @@
 -- Structure of schema hist: tables, columns, types, keys, foreign keys and their indexes, comments.
 -- Explicit on purpose: a change to the schema must change this file too.
 begin;
-select plan(177);
+select plan(183);
 
 -- TEST:
 select has_schema('hist', 'schema hist exists');
-select tables_are('hist', array['corporate_actions', 'factor_returns_daily', 'index_levels', 'instruments', 'features_daily', 'load_batches', 'markets', 'price_anomalies', 'prices_daily', 'trading_days', 'vix_daily'], 'hist has exactly the designed tables');
+select tables_are('hist', array['corporate_actions', 'factor_returns_daily', 'index_levels', 'instruments', 'features_daily', 'load_batches', 'markets', 'price_anomalies', 'price_series', 'prices_daily', 'trading_days', 'vix_daily'], 'hist has exactly the designed tables');
 select views_are('hist', array['daily_returns']::name[], 'hist has exactly the designed views');
 select columns_are('hist', 'corporate_actions', array['instrument_id', 'ex_date', 'dividend', 'split_coef'], 'hist.corporate_actions has exactly its designed columns');
 select col_type_is('hist', 'corporate_actions', 'instrument_id', 'text', 'hist.corporate_actions.instrument_id is text');
@@ -167,6 +167,12 @@ select col_not_null('hist', 'trading_days', 'trade_date', 'hist.trading_days.tra
 select col_is_pk('hist', 'trading_days', array['calendar', 'trade_date']::name[], 'hist.trading_days primary key is (calendar, trade_date)');
 select ok(obj_description('hist.trading_days'::regclass, 'pg_class') is not null, 'hist.trading_days has a comment');
 select is((select count(*)::int from pg_attribute a where a.attrelid = 'hist.trading_days'::regclass and a.attnum > 0 and not a.attisdropped and col_description(a.attrelid, a.attnum) is null), 0, 'every column of hist.trading_days has a comment');
+select columns_are('hist', 'price_series', array['instrument_id', 'n_rows', 'first_date', 'last_date', 'trade_dates', 'open', 'high', 'low', 'close', 'adjusted_close', 'volume', 'batch_id'], 'hist.price_series has exactly its designed columns');
+select col_is_pk('hist', 'price_series', array['instrument_id']::name[], 'hist.price_series primary key is (instrument_id)');
+select fk_ok('hist', 'price_series', array['instrument_id']::name[], 'hist', 'instruments', array['instrument_id']::name[], 'hist.price_series(instrument_id) references hist.instruments');
+select is((select array_agg(a.attname::text order by a.attnum) from pg_attribute a where a.attrelid = 'hist.price_series'::regclass and a.attnum > 0 and not a.attisdropped and a.atttypid = 'bytea'::regtype and a.attstorage <> 'e'), null, 'every packed column of hist.price_series is stored uncompressed out of line (substr reads only its byte range)');
+select ok(obj_description('hist.price_series'::regclass, 'pg_class') is not null, 'hist.price_series has a comment');
+select is((select count(*)::int from pg_attribute a where a.attrelid = 'hist.price_series'::regclass and a.attnum > 0 and not a.attisdropped and col_description(a.attrelid, a.attnum) is null), 0, 'every column of hist.price_series has a comment');
 select columns_are('hist', 'vix_daily', array['trade_date', 'open', 'high', 'low', 'close'], 'hist.vix_daily has exactly its designed columns');
 select col_type_is('hist', 'vix_daily', 'trade_date', 'date', 'hist.vix_daily.trade_date is date');
 select col_not_null('hist', 'vix_daily', 'trade_date', 'hist.vix_daily.trade_date is NOT NULL');
