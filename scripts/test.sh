@@ -6,7 +6,7 @@
 # pycore.dbtest starts and removes (or the server of DATABASE_URL when it is set);
 # the embedded cluster of scripts/main.sh is never touched.
 #
-# pytest runs in three worker processes (pytest-xdist, --dist loadgroup: the groups
+# pytest runs in four worker processes (pytest-xdist, --dist loadgroup: the groups
 # of tests/conftest.py) and prints the ten slowest tests; arguments given here come
 # after these and win (e.g. -n 0 for one process, --durations=30).
 set -euo pipefail
@@ -16,4 +16,4 @@ scripts/setup.sh
 .venv/bin/ruff check pycore
 .venv/bin/ruff format --check pycore
 .venv/bin/mypy
-exec .venv/bin/python -m pycore.dbtest --pytest -n 3 --dist loadgroup --durations=10 "$@"
+exec .venv/bin/python -m pycore.dbtest --pytest -n 4 --dist loadgroup --durations=10 "$@"

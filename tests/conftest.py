@@ -12,18 +12,25 @@ The embedded cluster of ``scripts/main.sh`` (``.pg/``) is never used.
 ``fresh_db`` is a per-test copy of it; ``loaded_db`` holds the full market data
 set, loaded once per session with ``pycore.load``.
 
-Under pytest-xdist (``scripts/test.sh`` runs ``-n 3 --dist loadgroup``) every test is
-in one of three groups, each run by one worker process from start to end: ``server``
-(every test on the session's server: the deployed and loaded databases, the HTTP
-gateway and job workers, the console, the fault tests that restart that server),
-``stack`` (the whole stack of ``pycore.stack up`` on a cluster of its own) and ``own``
-(tests that start clusters of their own or need no database). So the data is loaded
-once per run, and a restart of the server never cuts another worker's sessions.
+Under pytest-xdist (``scripts/test.sh`` runs ``-n 4 --dist loadgroup``) every test is
+in one of four groups, each run by one worker process from start to end: ``server2``
+(when the test command made the session's server: the tests that restart their server
+and the longest database tests, on a second ephemeral cluster with its own data),
+``server``
+(every other test on the session's server: the deployed and loaded databases, the HTTP
+gateway and job workers, the console; with a DATABASE_URL of the user's, the tests of
+``server2`` too), ``stack`` (the whole stack of ``pycore.stack up`` on a cluster of its
+own) and ``own`` (tests that start clusters of their own or need no database). So the
+data is loaded once per server, and a restart of a server never cuts another worker's
+sessions. Ports the tests choose come from a block per worker (``_free_port``).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
+import random
+import socket
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -39,7 +46,33 @@ from pycore.dev import cluster as devdb
 from pycore.dev import deploy
 
 ROOT = Path(__file__).resolve().parent.parent
-_free_port = devdb.free_port  # the name other test modules import
+FIRST_WORKER_PORT = 20000  # 20000-31999: six blocks, below Linux's ephemeral range (32768-60999)
+PORTS_PER_WORKER = 2000
+_kernel_free_port = devdb.free_port
+_next_port = itertools.count(random.randrange(PORTS_PER_WORKER))
+
+
+def _free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on. Under pytest-xdist, from a block of ports of this worker's
+    own, below the kernel's ephemeral range: the port a test chose cannot be taken by another worker (or by an
+    outgoing connection) before the test's server binds it. Outside xdist, the kernel's choice."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or not worker[2:].isdigit():
+        return _kernel_free_port()
+    base = FIRST_WORKER_PORT + int(worker[2:]) % 6 * PORTS_PER_WORKER
+    for _ in range(PORTS_PER_WORKER):
+        port = base + next(_next_port) % PORTS_PER_WORKER
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    return _kernel_free_port()
+
+
+# Clusters the tests start (pycore.dev.cluster.ephemeral_cluster) take their ports from the same blocks.
+devdb.free_port = _free_port
 
 
 def _docker_available() -> bool:
@@ -57,15 +90,29 @@ STACK = ("tests/integration/test_stack_isolation.py::test_the_database_test_stag
 OWN = ("tests/unit/", "tests/integration/test_roles_revert.py", "tests/integration/test_stack_isolation.py",
        "tests/integration/test_setup.py::test_cluster_", "tests/integration/test_setup.py::test_setup_script_",
        "tests/c2/test_console.py::test_gdlint_and_gdformat")
-# Fixtures on the session's server: a test that uses one must be in the "server" group.
+# On a second server of their own when the test command made the session's server (an ephemeral cluster): the tests
+# that restart their server, and the longest database tests, so that the two halves run side by side.
+SECOND = ("tests/http/test_faults.py", "tests/http/test_events.py::test_a_postgres_restart_",
+          "tests/integration/test_features.py", "tests/integration/test_deploy_drift.py")
+SERVER_OWNED = "PROMETHEUS_TEST_SERVER_OWNED"  # set by pycore.dbtest when DATABASE_URL is an ephemeral cluster of its own
+# Fixtures on a server of the tests: a test that uses one must be in a group of a server ("server" or "server2").
 SERVER_FIXTURES = frozenset({"template_db", "fresh_db", "loaded_db", "conn", "api_db", "api", "pg_restart", "empty_db"})
+SERVER_GROUPS = ("server", "server2")
 
 
 def suite_group(nodeid: str) -> str:
-    """The group of a test: ``stack``, ``own`` or ``server`` (see the module docstring)."""
+    """The group of a test: ``stack``, ``own``, ``server2`` or ``server`` (see the module docstring)."""
     if nodeid.startswith(STACK):
         return "stack"
-    return "own" if nodeid.startswith(OWN) else "server"
+    if nodeid.startswith(OWN):
+        return "own"
+    return "server2" if nodeid.startswith(SECOND) and os.environ.get(SERVER_OWNED) == "1" else "server"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Under xdist, each worker runs one group from start to end: it knows its group before its first fixture."""
+    os.environ.setdefault("PROMETHEUS_TEST_GROUP", suite_group(item.nodeid))
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
@@ -85,7 +132,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A test on the session's server outside the "server" group could meet a restart of that server."""
     misplaced = [item.nodeid for item in items
-                 if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())) and suite_group(item.nodeid) != "server"]
+                 if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())) and suite_group(item.nodeid) not in SERVER_GROUPS]
     if misplaced:
         raise pytest.UsageError("tests on the session's server outside its group (tests/conftest.py OWN, STACK): "
                                 + ", ".join(misplaced))
@@ -95,7 +142,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pg_server() -> Iterator[str]:
     """Connection string of a superuser (or database owner) session on the test server."""
     url = os.environ.get("DATABASE_URL")
-    if url:
+    if url and not (os.environ.get("PROMETHEUS_TEST_GROUP") == "server2" and os.environ.get(SERVER_OWNED) == "1"):
         yield url
         return
     if _docker_available():

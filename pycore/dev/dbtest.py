@@ -114,7 +114,8 @@ def both_at_once(pytest_args: list[str]) -> int:
         )
         try:
             with server_for_tests() as (server_url, _):
-                env = {**os.environ, "DATABASE_URL": server_url}
+                # the server is ours: tests may start a second one beside it (tests/conftest.py's "server2" group)
+                env = {**os.environ, "DATABASE_URL": server_url, "PROMETHEUS_TEST_SERVER_OWNED": "1"}
                 code = run_child([sys.executable, "-m", "pytest", *pytest_args], env)
             pgtap = stage.wait()
         except BaseException as exc:
