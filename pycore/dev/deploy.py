@@ -56,14 +56,16 @@ def libpq_env(url: str) -> dict[str, str]:
     return env
 
 
-def sqitch(command: str, url: str, *extra: str, quiet: bool = False) -> str:
+def sqitch(command: str, url: str, *extra: str, quiet: bool = False, verify: bool = True) -> str:
+    """Run ``sqitch COMMAND`` on the database of ``url``; its output. A deploy verifies each change as it goes
+    unless ``verify`` is false."""
     exe = shutil.which("sqitch")
     if exe is None:
         raise DeployError("sqitch is not installed; run scripts/setup.sh (it installs sqitch and libdbd-pg-perl)")
     args = [exe, command]
     if command in ("revert", "rebase"):
         args.append("-y")
-    if command == "deploy":
+    if command == "deploy" and verify:
         args.append("--verify")
     args += [*extra, "db:pg:"]
     res = subprocess.run(args, cwd=project_root(), env=libpq_env(url), capture_output=True, text=True, check=False)
