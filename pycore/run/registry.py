@@ -23,6 +23,7 @@ removes its rows.
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import functools
 import importlib
@@ -77,7 +78,7 @@ class Strategy(Protocol):
     def target_positions_fn(self, day: dt.date) -> Mapping[str, float]: ...
 
 
-class BaseStrategy:
+class BaseStrategy(abc.ABC):
     """A convenient base: keeps ``params`` and ``data``; subclasses set ``Params`` and write ``target_positions_fn``.
 
     ``lookback_days``: sessions of history the strategy reads before the first decision (the run loads them).
@@ -91,8 +92,9 @@ class BaseStrategy:
         self.params = params
         self.data = data
 
-    def target_positions_fn(self, day: dt.date) -> Mapping[str, float]:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abc.abstractmethod
+    def target_positions_fn(self, day: dt.date) -> Mapping[str, float]:
+        """The target weights for the decision on ``day``: instrument id -> weight (what every strategy writes)."""
 
 
 @dataclass(frozen=True)
