@@ -299,7 +299,7 @@ def test_chaos_every_job_succeeds_exactly_once(api: Api, workers: Workers, pg_re
     hit: list[str] = []  # the faults that struck a running attempt
     last_fault = api.sql("select clock_timestamp()")[0][0]
     for fault in ("kill", "restart", "kill", "restart"):
-        target = wait_for(f"an attempt under way before the {fault}", lambda: under_way(last_fault), timeout=90, every=0.05)
+        target = wait_for(f"an attempt under way before the {fault}", lambda since=last_fault: under_way(since), timeout=90, every=0.05)
         if isinstance(target, dict):
             hit.append(fault)
         if fault == "restart":
@@ -309,7 +309,7 @@ def test_chaos_every_job_succeeds_exactly_once(api: Api, workers: Workers, pg_re
             os.kill(victim, signal.SIGKILL)
             killed.append(victim)
             wait_for("the killed worker process replaced",
-                     lambda: re.search(rf"worker process {victim} died \(signal 9\); started \d+", log.read_text()), timeout=20)
+                     lambda pid=victim: re.search(rf"worker process {pid} died \(signal 9\); started \d+", log.read_text()), timeout=20)
         last_fault = api.sql("select clock_timestamp()")[0][0]
     final = wait_for("every job ended", lambda: ended(states()), timeout=240, every=0.5)
     elapsed = time.monotonic() - started

@@ -61,10 +61,11 @@ def user_code(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def registered(api: Api, user_code: Path) -> Iterator[Path]:
     env = {**os.environ, "PYTHONPATH": str(user_code), "PYCORE_DATABASE_URL": with_user(api.db_url, "pycore_writer")}
     sync = subprocess.run([sys.executable, "-m", "pycore.backtest", "strategies", "sync"], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, check=False)
     assert sync.returncode == 0 and "ACME_SHORT_MOM" in sync.stdout, sync.stderr
     reg = subprocess.run([sys.executable, "-m", "pycore.backtest", "strategies", "register", "FILE_MOM",
-                          f"{user_code / 'my_strategy.py'}:FileMomentum"], cwd=ROOT, env=env, capture_output=True, text=True)
+                          f"{user_code / 'my_strategy.py'}:FileMomentum"], cwd=ROOT, env=env, capture_output=True, text=True,
+                         check=False)
     assert reg.returncode == 0, reg.stderr
     yield user_code
 

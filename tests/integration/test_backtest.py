@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -199,7 +198,7 @@ def test_regime_scale_applied_is_recorded(loaded_db: str) -> None:
                                    (select sum(value::float8) from jsonb_each_text(t.target_positions))
                               from runtime.target_portfolios t where t.run_id = %s order by 1""", (res.run_id,)).fetchall()
     assert [(r[1], r[2]) for r in rows][-1] == ("CRISIS", 0.25), rows  # April 2020 decides in the COVID crisis
-    for _day, regime, scale, gross in rows:
+    for _day, _regime, scale, gross in rows:
         assert 0.9 * scale <= gross <= scale + 1e-9, "the scale applied is the one the targets show"
 
 
@@ -306,7 +305,8 @@ def test_cli_run_list_show(seed_run: Any, loaded_db: str) -> None:
     assert str(run_id) in listing.stdout and str(seed_run.run_id) in listing.stdout
     show = subprocess.run([sys.executable, "-m", "pycore.backtest", "show", str(run_id)], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert "SUCCEEDED" in show.stdout and "annualized_return" in show.stdout
-    missing = subprocess.run([sys.executable, "-m", "pycore.backtest", "show", str(uuid.uuid4())], cwd=ROOT, env=env, capture_output=True, text=True)
+    missing = subprocess.run([sys.executable, "-m", "pycore.backtest", "show", str(uuid.uuid4())], cwd=ROOT, env=env, capture_output=True, text=True,
+                             check=False)
     assert missing.returncode == 1 and "no run" in missing.stderr
 
 

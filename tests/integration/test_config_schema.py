@@ -54,9 +54,9 @@ def _nest(path: list[str], value: Any) -> dict[str, Any]:
 def _leaves(node: dict[str, Any], path: list[str], spath: list[str]) -> Iterator[tuple[list[str], list[str], dict[str, Any], bool]]:
     """(override path, schema path, schema, nullable) of every property, depth first."""
     node = _resolve(node)
-    for name, sub in node.get("properties", {}).items():
+    for name, prop in node.get("properties", {}).items():
         nullable = False
-        sub = _resolve(sub)
+        sub = _resolve(prop)
         if "anyOf" in sub:
             others = [b for b in sub["anyOf"] if b != {"type": "null"}]
             assert len(others) == 1 and len(sub["anyOf"]) == 2, f"{name}: only X | None is generated"

@@ -81,31 +81,31 @@ def test_core_equals_reference(slice_2019_2020: MarketData, cfg: RefConfig) -> N
     f = buf.fills
     core_fills = list(zip([day_index[int(d)] for d in f.column("trade_date")], f.column("instrument").tolist(),
                           [SIDES[s] for s in f.column("side")], f.column("quantity").tolist(), f.column("price").tolist(),
-                          f.column("commission").tolist(), f.column("slippage").tolist(), f.column("realized_pnl").tolist()))
+                          f.column("commission").tolist(), f.column("slippage").tolist(), f.column("realized_pnl").tolist(), strict=True))
     assert len(core_fills) == len(ref.fills) > 100
-    for c, r in zip(core_fills, ref.fills):
+    for c, r in zip(core_fills, ref.fills, strict=True):
         assert c[:3] == r[:3]
         assert c[3:] == pytest.approx(r[3:], **TOL)
 
     o = buf.orders
     core_orders = list(zip([SIDES[s] for s in o.column("side")], [STATUSES[s] for s in o.column("status")],
-                           [REASONS[r] if r >= 0 else "" for r in o.column("reason")]))
+                           [REASONS[r] if r >= 0 else "" for r in o.column("reason")], strict=True))
     assert core_orders == [(r[2], r[5], r[6]) for r in ref.orders]
 
     p = buf.positions
     core_pos = list(zip([day_index[int(d)] for d in p.column("as_of_date")], p.column("instrument").tolist(),
                         p.column("quantity").tolist(), p.column("avg_cost").tolist(), p.column("market_value").tolist(),
-                        p.column("unrealized_pnl").tolist()))
+                        p.column("unrealized_pnl").tolist(), strict=True))
     assert len(core_pos) == len(ref.positions)
-    for c, r in zip(core_pos, ref.positions):
+    for c, r in zip(core_pos, ref.positions, strict=True):
         assert c[:2] == r[:2]
         assert c[2:] == pytest.approx(r[2:], **TOL)
 
     e = buf.equity
     core_eq = list(zip(e.column("cash").tolist(), e.column("equity").tolist(), e.column("gross").tolist(),
-                       e.column("net").tolist(), e.column("drawdown").tolist(), e.column("daily_return").tolist()))
+                       e.column("net").tolist(), e.column("drawdown").tolist(), e.column("daily_return").tolist(), strict=True))
     assert len(core_eq) == len(ref.equity) == T - md.start_index
-    for c, r in zip(core_eq, ref.equity):
+    for c, r in zip(core_eq, ref.equity, strict=True):
         assert c == pytest.approx(r[1:], **TOL)
     assert core_eq[-1][1] == pytest.approx(ref.equity[-1][2], rel=1e-12)
 

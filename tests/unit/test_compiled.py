@@ -160,7 +160,7 @@ def test_adjusted_only_requires_close_equal_adj_close() -> None:
 
 def test_known_bad_rows_are_skipped_not_repaired() -> None:
     bad = (("AAA", date_to_pg(SESSIONS[1])),)
-    buf, stats, skipped = _parse(
+    buf, _stats, skipped = _parse(
         HEAD + "2021-01-04,AAA,10,11,9.5,10.5,10.4,1\n2021-01-05,AAA,12,11,9.5,10.5,10.4,1\n2021-01-06,AAA,10,11,9.5,10.5,10.4,1\n",
         skip_rows=set(bad),
     )

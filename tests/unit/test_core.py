@@ -65,7 +65,7 @@ def run(tm: TimeMachine, targets: dict[int, dict[str, float]], **ex: Any) -> tup
 def fills(buf: RunBuffers) -> list[tuple[str, float, float, float]]:
     f = buf.fills
     side = ["BUY", "SELL"]
-    return [(side[s], q, p, c) for s, q, p, c in zip(f.column("side"), f.column("quantity"), f.column("price"), f.column("commission"))]
+    return [(side[s], q, p, c) for s, q, p, c in zip(f.column("side"), f.column("quantity"), f.column("price"), f.column("commission"), strict=True)]
 
 
 def test_close_model_fills_at_todays_close_sized_on_yesterdays() -> None:
