@@ -34,7 +34,7 @@ import psycopg
 from pycore import project_root
 from pycore.db import with_dbname
 from pycore.dev.cluster import drop_database, ensure_database, ephemeral_cluster
-from pycore.dev.deploy import DeployError, ensure_job_queue_schema, libpq_env, sqitch
+from pycore.dev.deploy import DeployError, ensure_job_queue_schema, libpq_env, psql_client, sqitch
 
 SCRATCH_DB = "prometheus_pgtap"
 # How long a child (pytest) may take to clean up after Ctrl-C or SIGTERM before it is killed.
@@ -62,7 +62,9 @@ def run(admin_url: str, scratch: str = SCRATCH_DB, *, keep_on_failure: bool = Tr
     prove = shutil.which("pg_prove")
     if prove is None:
         raise DeployError("pg_prove is not installed; run scripts/setup.sh")
-    code = run_child([prove, "--recurse", "--ext", ".sql", "--failures", "db/tests"], libpq_env(url))
+    code = run_child(
+        [prove, "--psql-bin", psql_client(), "--recurse", "--ext", ".sql", "--failures", "db/tests"], libpq_env(url)
+    )
     if code == 0 or not keep_on_failure:
         drop_database(admin_url, scratch)
     else:

@@ -33,6 +33,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from pycore import project_root
 from pycore.db import is_embedded
+from pycore.dev.cluster import PG_BIN
 
 _ENV_KEYS = {
     "host": "PGHOST",
@@ -56,17 +57,25 @@ def libpq_env(url: str) -> dict[str, str]:
     return env
 
 
+def psql_client() -> str:
+    """The psql that sqitch and pg_prove run once per change or test file: the server's own binary when it is there.
+    Debian's ``/usr/bin/psql`` is a Perl wrapper that picks a version at every start, which costs more than many a
+    change script takes to run."""
+    direct = PG_BIN / "psql"
+    return str(direct) if direct.exists() else "psql"
+
+
 def sqitch(command: str, url: str, *extra: str, quiet: bool = False, verify: bool = True) -> str:
     """Run ``sqitch COMMAND`` on the database of ``url``; its output. A deploy verifies each change as it goes
-    unless ``verify`` is false."""
+    unless ``verify`` is false (sqitch.conf verifies by default)."""
     exe = shutil.which("sqitch")
     if exe is None:
         raise DeployError("sqitch is not installed; run scripts/setup.sh (it installs sqitch and libdbd-pg-perl)")
-    args = [exe, command]
+    args = [exe, command, "--db-client", psql_client()]
     if command in ("revert", "rebase"):
         args.append("-y")
-    if command == "deploy" and verify:
-        args.append("--verify")
+    if command == "deploy":
+        args.append("--verify" if verify else "--no-verify")
     args += [*extra, "db:pg:"]
     res = subprocess.run(args, cwd=project_root(), env=libpq_env(url), capture_output=True, text=True, check=False)
     out = (res.stdout + res.stderr).strip()
