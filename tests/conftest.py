@@ -93,8 +93,7 @@ OWN = ("tests/unit/", "tests/integration/test_roles_revert.py", "tests/integrati
 # On a second server of their own when the test command made the session's server (an ephemeral cluster): the tests
 # that restart their server, and the longest database tests, so that the two halves run side by side.
 SECOND = ("tests/http/test_faults.py", "tests/http/test_events.py::test_a_postgres_restart_",
-          "tests/integration/test_features.py", "tests/integration/test_deploy_drift.py",
-          "tests/integration/test_strategies.py")
+          "tests/integration/test_features.py", "tests/integration/test_deploy_drift.py")
 SERVER_OWNED = "PROMETHEUS_TEST_SERVER_OWNED"  # set by pycore.dbtest when DATABASE_URL is an ephemeral cluster of its own
 # Fixtures on a server of the tests: a test that uses one must be in a group of a server ("server" or "server2").
 SERVER_FIXTURES = frozenset({"template_db", "fresh_db", "loaded_db", "conn", "api_db", "api", "pg_restart", "empty_db"})

@@ -22,7 +22,7 @@ from typing import Any
 from aiohttp import web
 
 from pycore.db.roles import ANON
-from pycore.events.hub import CLOSE_TOO_SLOW, KINDS, Filter, Hub
+from pycore.events.hub import CLOSE_TOO_SLOW, KINDS, SERVICE_STOPS, Filter, Hub
 from pycore.gateway import auth
 from pycore.gateway.errors import ApiError
 
@@ -89,7 +89,7 @@ class EventService:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
             if not ws.closed:
-                code = CLOSE_TOO_SLOW if client.dropped else 1001
+                code = 1001 if client.dropped in (None, SERVICE_STOPS) else CLOSE_TOO_SLOW
                 reason = (client.dropped or "going away")[:100].encode()
                 try:
                     await asyncio.wait_for(ws.close(code=code, message=reason), 2.0)
@@ -134,7 +134,7 @@ class EventService:
             client.pump.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await client.pump
-        if client.dropped and request.transport is not None:
+        if client.dropped not in (None, SERVICE_STOPS) and request.transport is not None:
             request.transport.abort()  # a stalled reader: no polite end, its buffers are full
         return resp
 
@@ -148,5 +148,7 @@ def make_app(service: EventService) -> web.Application:
     app.router.add_get("/events", service.handle_sse)
     app.router.add_get("/health", service.handle_health)
     app.on_startup.append(service.start)
-    app.on_cleanup.append(service.stop)
+    # on shutdown, not cleanup: the streams end first (WebSocket 1001, the SSE response finished), so the server's
+    # graceful shutdown has no open handler to wait for
+    app.on_shutdown.append(service.stop)
     return app

@@ -43,6 +43,8 @@ CONTROL_KINDS = ("refetch", "database")
 """The service's own messages in the numbered stream, past every filter: refetch, and the database going down."""
 CLOSE_TOO_SLOW = 4008
 """WebSocket close code of a client dropped because it did not read its events fast enough."""
+SERVICE_STOPS = "the service stops"
+"""Why every client is closed when the service shuts down (WebSocket close code 1001, going away)."""
 
 
 def _dumps(obj: Any) -> str:
@@ -302,7 +304,7 @@ class Hub:
         self._close(client, reason)
 
     def _close(self, client: Client, reason: str | None) -> None:
-        client.dropped = reason or "the service stops"
+        client.dropped = reason or SERVICE_STOPS
         self.clients.discard(client)
         while not client.queue.empty():
             client.queue.get_nowait()

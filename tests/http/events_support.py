@@ -24,8 +24,9 @@ LOG = ROOT / ".pytest-events.log"
 class Events:
     """A push service this module started: its base URL and health."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, proc: subprocess.Popen[bytes]) -> None:
         self.base = base
+        self.proc = proc
 
     def health(self) -> dict[str, Any]:
         return dict(requests.get(self.base + "/health", timeout=10).json())
@@ -39,7 +40,7 @@ def serve_events(db_url: str, *extra: str, log_path: Path = LOG) -> Iterator[Eve
         proc = subprocess.Popen([sys.executable, "-m", "pycore.events", "--port", str(port), *extra], cwd=ROOT,
                                 env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        events = Events(f"http://127.0.0.1:{port}")
+        events = Events(f"http://127.0.0.1:{port}", proc)
         deadline = time.monotonic() + 30
         while True:
             with contextlib.suppress(requests.ConnectionError):

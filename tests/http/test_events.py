@@ -12,10 +12,12 @@ import base64
 import contextlib
 import json
 import os
+import signal
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -42,6 +44,7 @@ class Received:
         self.messages: list[dict[str, Any]] = []
         self.lock = threading.Lock()
         self.closed: tuple[Any, ...] | None = None
+        self.ended = threading.Event()  # the stream's reader returned
 
     def add(self, message: dict[str, Any]) -> None:
         message["_received"] = time.time()
@@ -96,6 +99,7 @@ def sse_client(base: str, **params: str) -> Received:
                     message = json.loads(line[6:])
                     message["_id"] = ids[-1] if ids else None
                     got.add(message)
+        got.ended.set()
 
     threading.Thread(target=run, daemon=True).start()
     got.wait("hello", lambda g: bool(g.of("hello")), 15)
@@ -221,6 +225,20 @@ def test_a_client_that_stops_reading_is_dropped_without_delaying_another(api: Ap
             pass
     stalled.close()
     print(f"{n} events of 6 kB reached the reading client in {took:.2f} s while another stalled")
+
+
+def test_sigterm_closes_every_stream_and_stops_the_service_at_once(api_db: str, tmp_path: Path) -> None:
+    """An operator's stop (SIGTERM) does not wait for the clients to leave: WebSockets are closed with 1001 (going
+    away, so a console reconnects to the next service), Server-Sent Events streams end, and the process exits."""
+    with serve_events(api_db, log_path=tmp_path / "events.log") as ev:
+        ws, sse = ws_client(ev.base), sse_client(ev.base)
+        t0 = time.monotonic()
+        ev.proc.send_signal(signal.SIGTERM)
+        assert ev.proc.wait(5) == 0
+        assert time.monotonic() - t0 < 3, "the service stopped at once"
+        ws.wait("the WebSocket closed", lambda g: g.closed is not None, 5)
+        assert ws.closed == (1001,), "going away, not dropped as too slow (4008)"
+        assert sse.ended.wait(5), "the event stream ended"
 
 
 def test_a_postgres_restart_ends_in_a_refetch_and_events_resume(api: Api, events: Events,
