@@ -125,7 +125,9 @@ class Row:
         except ValueError:
             raise self.fail(f"{key} {v!r} is not a YYYY-MM-DD date") from None
 
-    def number(self, key: str, *, minimum: float | None = None, positive: bool = False, required: bool = True) -> float | None:
+    def number(
+        self, key: str, *, minimum: float | None = None, positive: bool = False, required: bool = True
+    ) -> float | None:
         v = self.values[key].strip()
         if not v:
             if required:
@@ -210,9 +212,7 @@ class Loader:
     def pending(self, name: str, table: str) -> str | None:
         """SHA-256 of the file when it still has to be loaded, None when it was loaded already."""
         digest = sha256_of(self.path(name))
-        rows = self.conn.execute(
-            "select sha256 from hist.load_batches where file_name = %s", (name,)
-        ).fetchall()
+        rows = self.conn.execute("select sha256 from hist.load_batches where file_name = %s", (name,)).fetchall()
         st = self.stat(table)
         if any(r[0] == digest for r in rows):
             st.skipped += 1
@@ -304,7 +304,9 @@ class Loader:
         st = self.stat("hist.trading_days")
         st.rows += n
         st.seconds += time.perf_counter() - t0
-        self.sessions = {r[0] for r in self.conn.execute("select trade_date from hist.trading_days where calendar = 'XNYS'")}
+        self.sessions = {
+            r[0] for r in self.conn.execute("select trade_date from hist.trading_days where calendar = 'XNYS'")
+        }
 
     def session_bitmap(self) -> tuple[bytes, int]:
         start = date_to_pg(min(self.sessions))
@@ -322,8 +324,18 @@ class Loader:
     def load_instruments(self) -> None:
         name = "us_eq_instruments.csv"
         header = [
-            "ticker", "name", "gics_sector", "market", "exchange_calendar", "currency", "first_date",
-            "last_date", "n_days", "gics_sector_2026", "gics_sub_industry_2026", "cik",
+            "ticker",
+            "name",
+            "gics_sector",
+            "market",
+            "exchange_calendar",
+            "currency",
+            "first_date",
+            "last_date",
+            "n_days",
+            "gics_sector_2026",
+            "gics_sub_industry_2026",
+            "cik",
         ]
         rows = list(read_csv(self.path(name), name, header))
         self.load_markets(rows)
@@ -340,13 +352,32 @@ class Loader:
                 cik = r.text("cik", required=False)
                 if cik is not None and not cik.isdigit():
                     raise r.fail(f"cik {cik!r} is not a whole number")
-                out.append((
-                    ticker, r.text("market"), ticker, r.text("name"), r.text("gics_sector"),
-                    r.text("gics_sector_2026", required=False), r.text("gics_sub_industry_2026", required=False),
-                    int(cik) if cik else None, r.text("currency"), r.text("exchange_calendar"),
-                ))
-            cols = ["instrument_id", "market_id", "ticker", "name", "gics_sector", "gics_sector_2026",
-                    "gics_sub_industry_2026", "cik", "currency", "exchange_calendar"]
+                out.append(
+                    (
+                        ticker,
+                        r.text("market"),
+                        ticker,
+                        r.text("name"),
+                        r.text("gics_sector"),
+                        r.text("gics_sector_2026", required=False),
+                        r.text("gics_sub_industry_2026", required=False),
+                        int(cik) if cik else None,
+                        r.text("currency"),
+                        r.text("exchange_calendar"),
+                    )
+                )
+            cols = [
+                "instrument_id",
+                "market_id",
+                "ticker",
+                "name",
+                "gics_sector",
+                "gics_sector_2026",
+                "gics_sub_industry_2026",
+                "cik",
+                "currency",
+                "exchange_calendar",
+            ]
             types = ["text"] * 7 + ["int8", "text", "text"]
             n = self.copy_rows("hist.instruments", cols, types, out)
             self.record(name, digest, "hist.instruments", n, time.perf_counter() - t0)
@@ -360,7 +391,12 @@ class Loader:
         t0 = time.perf_counter()
         bitmap, start = self.session_bitmap()
         buf, stats, skipped = parse_prices(
-            _read_bytes(self.path(name)), name, self.instruments, bitmap, start, adjusted_only,
+            _read_bytes(self.path(name)),
+            name,
+            self.instruments,
+            bitmap,
+            start,
+            adjusted_only,
             skip_rows=self.known_bad.get(name, set()),
         )
         self.skipped_rows += [(name, tk, pg_to_date(day), reason) for _line, tk, day, reason in skipped]
@@ -390,12 +426,29 @@ class Loader:
                 raise r.fail("row has neither a dividend nor a split")
             return (ticker, self.check_session(r, r.date("date")), dividend, split)
 
-        self.load_small(name, "hist.corporate_actions", ["date", "ticker", "dividend", "split_coef"],
-                        ["instrument_id", "ex_date", "dividend", "split_coef"], ["text", "date", "float8", "float8"], convert)
+        self.load_small(
+            name,
+            "hist.corporate_actions",
+            ["date", "ticker", "dividend", "split_coef"],
+            ["instrument_id", "ex_date", "dividend", "split_coef"],
+            ["text", "date", "float8", "float8"],
+            convert,
+        )
 
     def load_anomalies(self) -> None:
-        header = ["ticker", "date", "prev_close", "close", "adj_close", "dividend", "split_coef", "adj_ret",
-                  "raw_total_ret", "rule", "verdict"]
+        header = [
+            "ticker",
+            "date",
+            "prev_close",
+            "close",
+            "adj_close",
+            "dividend",
+            "split_coef",
+            "adj_ret",
+            "raw_total_ret",
+            "rule",
+            "verdict",
+        ]
 
         def convert(r: Row) -> tuple[Any, ...]:
             ticker = r.text("ticker")
@@ -408,10 +461,27 @@ class Loader:
             nums = [r.number(k, required=False) for k in header[2:9]]
             return (ticker, r.date("date"), *nums, r.text("rule"), verdict, text)
 
-        self.load_small("us_eq_qa_anomalies.csv", "hist.price_anomalies", header,
-                        ["instrument_id", "trade_date", "prev_close", "close", "adjusted_close", "dividend",
-                         "split_coef", "adj_ret", "raw_total_ret", "rule", "verdict", "verdict_text"],
-                        ["text", "date"] + ["float8"] * 7 + ["text", "text", "text"], convert)
+        self.load_small(
+            "us_eq_qa_anomalies.csv",
+            "hist.price_anomalies",
+            header,
+            [
+                "instrument_id",
+                "trade_date",
+                "prev_close",
+                "close",
+                "adjusted_close",
+                "dividend",
+                "split_coef",
+                "adj_ret",
+                "raw_total_ret",
+                "rule",
+                "verdict",
+                "verdict_text",
+            ],
+            ["text", "date"] + ["float8"] * 7 + ["text", "text", "text"],
+            convert,
+        )
         for file, ticker, day, reason in self.skipped_rows:
             self.conn.execute(
                 "insert into hist.price_anomalies (instrument_id, trade_date, rule, verdict, verdict_text) "
@@ -424,8 +494,14 @@ class Loader:
         def convert(r: Row) -> tuple[Any, ...]:
             return ("SPX", self.check_session(r, r.date("date")), r.number("close", positive=True))
 
-        self.load_small(name, "hist.index_levels", ["date", "close"], ["index_id", "trade_date", "close"],
-                        ["text", "date", "float8"], convert)
+        self.load_small(
+            name,
+            "hist.index_levels",
+            ["date", "close"],
+            ["index_id", "trade_date", "close"],
+            ["text", "date", "float8"],
+            convert,
+        )
 
     def load_vix(self) -> None:
         def convert(r: Row) -> tuple[Any, ...]:
@@ -435,8 +511,14 @@ class Loader:
                 raise r.fail(f"high {h} is below low {low}")
             return (self.check_session(r, r.date("date")), o, h, low, c)
 
-        self.load_small("vix_daily.csv.gz", "hist.vix_daily", ["date", "open", "high", "low", "close"],
-                        ["trade_date", "open", "high", "low", "close"], ["date"] + ["float8"] * 4, convert)
+        self.load_small(
+            "vix_daily.csv.gz",
+            "hist.vix_daily",
+            ["date", "open", "high", "low", "close"],
+            ["trade_date", "open", "high", "low", "close"],
+            ["date"] + ["float8"] * 4,
+            convert,
+        )
 
     def load_factors(self, name: str, model: str) -> None:
         factors = ["mkt_rf", "smb", "hml", "rmw", "cma", "rf"] if model == "FF5" else ["mkt_rf", "smb", "hml", "rf"]
@@ -449,11 +531,25 @@ class Loader:
                 if abs(x) >= 100:
                     raise r.fail(f"{f} = {x} percent is not a daily return")
                 vals[f] = x / 100.0  # the source is in percent
-            return (model, r.date("date"), vals["mkt_rf"], vals["smb"], vals["hml"], vals["rmw"], vals["cma"], vals["rf"])
+            return (
+                model,
+                r.date("date"),
+                vals["mkt_rf"],
+                vals["smb"],
+                vals["hml"],
+                vals["rmw"],
+                vals["cma"],
+                vals["rf"],
+            )
 
-        self.load_small(name, "hist.factor_returns_daily", ["date", *factors],
-                        ["model", "trade_date", "mkt_rf", "smb", "hml", "rmw", "cma", "rf"],
-                        ["text", "date"] + ["float8"] * 6, convert)
+        self.load_small(
+            name,
+            "hist.factor_returns_daily",
+            ["date", *factors],
+            ["model", "trade_date", "mkt_rf", "smb", "hml", "rmw", "cma", "rf"],
+            ["text", "date"] + ["float8"] * 6,
+            convert,
+        )
 
     def refresh_features(self) -> None:
         """Extend the feature store (``core.refresh_features``) by the sessions just loaded, or build it.
@@ -507,11 +603,13 @@ def bulk_load_mode(conn: psycopg.Connection[Any], table: str) -> Iterator[None]:
     schema, name = table.split(".")
     fks = conn.execute(
         "select conname, pg_get_constraintdef(c.oid) from pg_constraint c "
-        "where conrelid = %s::regclass and contype = 'f'", (table,)
+        "where conrelid = %s::regclass and contype = 'f'",
+        (table,),
     ).fetchall()
     idx = conn.execute(
         "select i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) from pg_index i "
-        "where i.indrelid = %s::regclass and not i.indisprimary and not i.indisunique", (table,)
+        "where i.indrelid = %s::regclass and not i.indisprimary and not i.indisunique",
+        (table,),
     ).fetchall()
     tbl = sql.Identifier(schema, name)
     for conname, _ in fks:
@@ -555,10 +653,18 @@ def load(url: str, data_dir: Path) -> LoadReport:
             loader.load_factors("ff5_factors_daily.csv.gz", "FF5")
             loader.refresh_features()
         conn.autocommit = True
-        if loader.stats.get("hist.prices_daily") and loader.stats["hist.prices_daily"].files:
-            conn.execute("analyze hist.prices_daily")
+        # Statistics now, not when autovacuum wakes up: a table loaded in one transaction has none, and the
+        # engines' plans go wrong without them (core.run_universe took minutes instead of seconds over a
+        # hist.instruments never analyzed).
+        written = [t for t, st in loader.stats.items() if st.rows]
+        if any(st.files for st in loader.stats.values()):
+            written.append("hist.load_batches")
         if loader.stat("hist.features_daily").rows:
-            conn.execute("analyze hist.features_daily")
+            written.append("hist.price_series")  # packed with the feature store (core.refresh_price_series)
+        if written:
+            conn.execute(
+                sql.SQL("analyze {}").format(sql.SQL(", ").join(sql.Identifier(*t.split(".")) for t in written))
+            )
     return LoadReport(loader.stats, time.perf_counter() - t0)
 
 
