@@ -45,7 +45,7 @@ from pycore.run.registry import (
 )
 from pycore.run.simulation import build_simulation, rebalance_mask
 from pycore.run.strategies import StrategyInputs, make_strategy
-from pycore.run.writer import RowContext, RunWriter
+from pycore.run.writer import ChunkPipeline, RowContext, RunWriter
 from pycore_ext.copybuf import pg_to_date
 
 ProgressFn = Callable[[float, dt.date, int], None]
@@ -86,6 +86,9 @@ class RunOptions:
     """keep the COPY payloads in the writer (the benchmark replays them)"""
     run_engines: bool = True
     """run the SQL engines (scores, universe) for the strategy; False for a strategy that reads none of them"""
+    write_streams: int = 2
+    """connections that write the run's chunks at once (:class:`pycore.run.writer.ChunkPipeline`); 1 writes on the
+    run's connection alone"""
 
 
 @dataclass(frozen=True)
@@ -320,27 +323,30 @@ def _run_days(
     tm, buf, runner = simulation.tm, simulation.buffers, simulation.runner
     ctx.progress(PHASE_ENGINES, tm.date_at(tm.t0), 0)
     writer = RunWriter(ctx.rows(), keep_payloads=ctx.options.keep_payloads)
+    url = ctx.options.url or writer_url()
+    pipeline = ChunkPipeline(conn, writer, run_id, ctx.options.write_streams, lambda: psycopg.connect(url))
     sim_seconds = 0.0
     total_days = tm.T - tm.t0
-    while not runner.done:
-        ts = time.perf_counter()
-        first = tm.date_at(runner.next_day)
-        runner.run(min(tm.T, runner.next_day + ctx.options.chunk_days))
-        sim_seconds += time.perf_counter() - ts
-        writer.drain(conn, buf)
-        conn.execute(
-            "update runtime.backtest_runs set metrics_json = %s where run_id = %s",
-            (Jsonb({"progress": (runner.next_day - tm.t0) / total_days}), run_id),
-        )
-        conn.execute("select core.run_chunk_committed(%s, %s, %s)", (run_id, first, tm.date_at(runner.next_day - 1)))
-        conn.commit()
-        frac = (runner.next_day - tm.t0) / total_days
-        ctx.progress(
-            PHASE_ENGINES + (PHASE_SIMULATED - PHASE_ENGINES) * frac,
-            tm.date_at(runner.next_day - 1),
-            runner.next_day - tm.t0,
-        )
+    t_loop = time.perf_counter()
+    try:
+        while not runner.done:
+            ts = time.perf_counter()
+            first = tm.date_at(runner.next_day)
+            runner.run(min(tm.T, runner.next_day + ctx.options.chunk_days))
+            sim_seconds += time.perf_counter() - ts
+            frac = (runner.next_day - tm.t0) / total_days
+            last, days = tm.date_at(runner.next_day - 1), runner.next_day - tm.t0
+
+            def committed(frac: float = frac, last: dt.date = last, days: int = days) -> None:
+                ctx.progress(PHASE_ENGINES + (PHASE_SIMULATED - PHASE_ENGINES) * frac, last, days)
+
+            pipeline.submit(writer.encode(buf), first, last, frac, committed)
+        pipeline.finish()
+    finally:
+        pipeline.close()
     timings["simulate"] = sim_seconds
+    # the write phase: encoding, the COPYs and the chunks' commits, less the simulation they overlap with
+    writer.stats.seconds = time.perf_counter() - t_loop - sim_seconds
     timings["write"] = writer.stats.seconds
     t = time.perf_counter()
     conn.execute("select core.run_risk_reports(%s)", (run_id,))
