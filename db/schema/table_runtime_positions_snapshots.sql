@@ -17,11 +17,7 @@ create table runtime.positions_snapshots (
   weight double precision not null,
   metadata jsonb check (jsonb_typeof(metadata) = 'object')
 );
--- by run: a BRIN index, not a btree. A run's rows arrive together, so a range of 16 pages holds one run (two or three
--- where runs were written at once: minmax-multi keeps each run_id) and a run's reads skip every other range; its
--- upkeep is next to nothing per row, where a btree insertion per row cost as much as a third of the COPY
-create index positions_snapshots_run_id_idx on runtime.positions_snapshots using brin (run_id uuid_minmax_multi_ops, as_of_date)
-  with (pages_per_range = 16, autosummarize = on);
+create index positions_snapshots_run_id_idx on runtime.positions_snapshots (run_id, as_of_date);
 -- the api views read positions by run; analysts by portfolio: a BRIN index (rows arrive clustered by run) costs a
 -- COPY next to nothing where a btree would be maintained row by row
 create index positions_snapshots_portfolio_idx on runtime.positions_snapshots using brin (portfolio_id, as_of_date);

@@ -1,7 +1,7 @@
 -- Structure of schema runtime: tables, columns, types, keys, foreign keys and their indexes, comments.
 -- Explicit on purpose: a change to the schema must change this file too.
 begin;
-select plan(587);
+select plan(586);
 
 -- TEST:
 select has_schema('runtime', 'schema runtime exists');
@@ -590,18 +590,6 @@ select trigger_is('runtime', 'universe_members', 'universe_members_check_run_row
 select ok(exists(select 1 from pg_index i where i.indrelid = 'runtime.universe_members'::regclass and (i.indkey::int2[])[0:0] = (select array_agg(attnum order by attnum) from pg_attribute where attrelid = 'runtime.universe_members'::regclass and attname = any(array['run_id']))), 'an index of runtime.universe_members leads with the foreign key (run_id)');
 select ok(obj_description('runtime.universe_members'::regclass, 'pg_class') is not null, 'runtime.universe_members has a comment');
 select is((select count(*)::int from pg_attribute a where a.attrelid = 'runtime.universe_members'::regclass and a.attnum > 0 and not a.attisdropped and col_description(a.attrelid, a.attnum) is null), 0, 'every column of runtime.universe_members has a comment');
-
-select is(
-  (select array_agg(c.relname::text || ' ' || am.amname || ' ' || opc.opcname order by c.relname)
-     from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am am on am.oid = c.relam
-     join pg_opclass opc on opc.oid = i.indclass[0]
-    where c.relname in ('orders_run_id_idx', 'fills_run_id_idx', 'positions_snapshots_run_id_idx',
-                        'executed_actions_run_id_idx', 'backtest_trades_run_id_idx', 'target_portfolios_run_id_idx')
-      and c.relnamespace = 'runtime'::regnamespace),
-  array['backtest_trades_run_id_idx brin uuid_minmax_multi_ops', 'executed_actions_run_id_idx brin uuid_minmax_multi_ops',
-        'fills_run_id_idx brin uuid_minmax_multi_ops', 'orders_run_id_idx brin uuid_minmax_multi_ops',
-        'positions_snapshots_run_id_idx brin uuid_minmax_multi_ops', 'target_portfolios_run_id_idx brin uuid_minmax_multi_ops'],
-  'the tables a run fills by COPY find a run''s rows by a BRIN index that keeps every run_id of a range (minmax-multi), not a btree maintained row by row');
 
 select * from finish();
 rollback;
