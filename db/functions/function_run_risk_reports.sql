@@ -2,7 +2,8 @@
 -- Portfolio risk reports for every rebalance date of a run.
 begin;
 
-create or replace function core.run_risk_reports(p_run_id uuid, p_window int default 252)
+create or replace function core.run_risk_reports(p_run_id uuid, p_window int default 252, p_from date default null,
+                                                 p_through date default null)
 returns integer
 language sql
 volatile
@@ -26,7 +27,7 @@ as $$
       from hist.trading_days d
      where d.calendar = 'XNYS' and d.trade_date <= (select max(c.as_of_date) from curve c)
   ),
-  dates as (
+  all_dates as (
     -- rebalance dates, with their equity and the session index of the date (the window is the p_window sessions
     -- up to it; returns are taken after the first of them)
     select t.as_of_date, c.equity, c.cash, c.gross_exposure, c.net_exposure, c.max_drawdown_to_date, s.k,
@@ -35,6 +36,17 @@ as $$
       join curve c on c.as_of_date = t.as_of_date
       join sessions s on s.trade_date = t.as_of_date
      where t.run_id = p_run_id
+  ),
+  dates as (
+    -- those of [p_from, p_through], numbered among all the run's dates with holdings: a report's id is the same
+    -- whether its date range is computed alone or with the others
+    select a.*, n.n
+      from all_dates a
+      join (select a2.as_of_date, row_number() over (order by a2.as_of_date) as n
+              from all_dates a2
+             where exists (select from runtime.positions_snapshots p
+                            where p.run_id = p_run_id and p.as_of_date = a2.as_of_date)) n on n.as_of_date = a.as_of_date
+     where a.as_of_date between coalesce(p_from, '-infinity'::date) and coalesce(p_through, 'infinity'::date)
   ),
   holdings as (
     -- today's positions with their weights and the first session of the trailing window
@@ -134,7 +146,7 @@ as $$
     insert into runtime.portfolio_risk_reports
       (report_id, run_id, mode, portfolio_id, as_of_date, portfolio_value, cash, net_exposure, gross_exposure, leverage,
        risk_metrics, scenario_pnl, exposures_by_sector, exposures_by_factor, metadata)
-    select (select run_seq from run) * 4294967296 + row_number() over (order by d.as_of_date),
+    select (select run_seq from run) * 4294967296 + d.n,
            p_run_id, (select mode from run), (select portfolio_id from run), d.as_of_date, d.equity, d.cash,
            d.net_exposure, d.gross_exposure, d.gross_exposure,
            jsonb_build_object('volatility', s.volatility, 'var_95', s.var_95, 'var_99', s.var_99, 'es_95', s.es_95,
@@ -161,9 +173,9 @@ as $$
   select count(*)::int from ins;
 $$;
 
-comment on function core.run_risk_reports(uuid, int) is
-'Portfolio risk reports of a run, one per rebalance date, from the positions at that close and hist returns over the trailing p_window sessions (historical simulation of current weights): annualized volatility, historical VaR and expected shortfall at 95% and 99% (1-day; empyrical conventions), max drawdown to date, beta to the S&P 500, GICS sector exposures (gross and net), univariate Fama-French betas, and scenario P&L (five historical stress windows replayed on today''s holdings, and factor shocks). Returns the row count.';
+comment on function core.run_risk_reports(uuid, int, date, date) is
+'Portfolio risk reports of a run, one per rebalance date (those from p_from through p_through when given: a run''s dates can be computed in parts at once, each report with the id a single call gives it), from the positions at that close and hist returns over the trailing p_window sessions (historical simulation of current weights): annualized volatility, historical VaR and expected shortfall at 95% and 99% (1-day; empyrical conventions), max drawdown to date, beta to the S&P 500, GICS sector exposures (gross and net), univariate Fama-French betas, and scenario P&L (five historical stress windows replayed on today''s holdings, and factor shocks). Returns the row count.';
 
-grant execute on function core.run_risk_reports(uuid, int) to pycore_writer;
+grant execute on function core.run_risk_reports(uuid, int, date, date) to pycore_writer;
 
 commit;

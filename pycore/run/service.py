@@ -22,6 +22,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -349,9 +350,8 @@ def _run_days(
     writer.stats.seconds = time.perf_counter() - t_loop - sim_seconds
     timings["write"] = writer.stats.seconds
     t = time.perf_counter()
-    conn.execute("select core.run_risk_reports(%s)", (run_id,))
-    conn.execute("select core.run_decision_outcomes(%s, %s)", (run_id, [5, 21, 63]))
-    conn.commit()
+    decided = [pg_to_date(int(md.dates[i])) for i in np.flatnonzero(mask)]
+    _risk_and_outcomes(conn, url, run_id, decided, ctx.options.write_streams)
     timings["risk_and_outcomes"] = time.perf_counter() - t
     ctx.progress(PHASE_REPORTED, tm.date_at(tm.T - 1), total_days)
     # RUNNING -> SUCCEEDED in SQL, which checks the rows' references and computes metrics_json from them
@@ -373,6 +373,30 @@ def _run_days(
         strategy=strategy,
         config=cfg,
     )
+
+
+def _risk_and_outcomes(conn: psycopg.Connection[Any], url: str, run_id: uuid.UUID, decided: list[dt.date],
+                       streams: int) -> None:  # fmt: skip
+    """Risk reports (``core.run_risk_reports``) and decision outcomes of a finished day loop. With two streams or
+    more, the later half of the rebalance dates' reports is computed at the same time on a second connection (the
+    reports of a date depend on that date's holdings only; each report has the id one call would give it)."""
+    mid = decided[len(decided) // 2] if streams > 1 and len(decided) >= 2 else None
+    if mid is None:
+        conn.execute("select core.run_risk_reports(%s)", (run_id,))
+    else:
+        with psycopg.connect(url) as other, ThreadPoolExecutor(1) as pool:
+
+            def later_half() -> None:
+                other.execute("select core.run_risk_reports(%s, 252, %s, null)", (run_id, mid))
+                other.commit()
+
+            later = pool.submit(later_half)
+            try:
+                conn.execute("select core.run_risk_reports(%s, 252, null, %s)", (run_id, mid - dt.timedelta(days=1)))
+            finally:
+                later.result()  # done either way before the run may be failed and its rows removed
+    conn.execute("select core.run_decision_outcomes(%s, %s)", (run_id, [5, 21, 63]))
+    conn.commit()
 
 
 def build_request(

@@ -1,5 +1,5 @@
-"""A run's chunks written from two connections at once (pycore.run.writer.ChunkPipeline): the same rows as one
-connection writes, committed and announced in date order."""
+"""A run's chunks written from two connections at once (pycore.run.writer.ChunkPipeline), and its risk reports
+computed in two date ranges at once: the same rows as one connection writes, committed and announced in date order."""
 
 from __future__ import annotations
 
@@ -68,3 +68,28 @@ def test_the_chunks_are_committed_and_announced_in_date_order(loaded_db: str,
     assert all(prev[1] < nxt[0] for prev, nxt in itertools.pairwise(spans)), "in date order, no overlap"
     progress = [c["progress"] for c in chunks if c["part"] == 1]
     assert progress == sorted(progress) and progress[-1] == 1.0
+
+
+def test_risk_reports_computed_in_two_halves_at_once_equal_one_call(loaded_db: str,
+                                                                  two_runs: tuple[uuid.UUID, uuid.UUID, Any]) -> None:  # fmt: skip
+    one, two, _ = two_runs
+    q = ("select r.report_id - b.run_seq * 4294967296, r.as_of_date, r.portfolio_value, r.cash, r.net_exposure, "
+         "r.gross_exposure, r.leverage, r.risk_metrics, r.scenario_pnl, r.exposures_by_sector, r.exposures_by_factor, "
+         "r.metadata from runtime.portfolio_risk_reports r join runtime.backtest_runs b using (run_id) "
+         "where r.run_id = %s order by r.as_of_date")  # fmt: skip
+    with psycopg.connect(loaded_db) as conn:
+        a, b = conn.execute(q, (one,)).fetchall(), conn.execute(q, (two,)).fetchall()
+    assert len(a) >= 10 and [r[0] for r in a] == list(range(1, len(a) + 1)), "one report per rebalance date, numbered"
+    # the same numbers, up to the order in which a hash aggregate added the holdings' returns (last bits)
+    assert len(a) == len(b) and all(map(close, a, b))
+
+
+def close(x: Any, y: Any) -> bool:
+    """Equal, floats within 1e-12 relative, through tuples, lists and JSON objects."""
+    if isinstance(x, float) and isinstance(y, float):
+        return x == pytest.approx(y, rel=1e-12, abs=1e-15)
+    if isinstance(x, dict) and isinstance(y, dict):
+        return x.keys() == y.keys() and all(close(x[k], y[k]) for k in x)
+    if isinstance(x, (list, tuple)) and isinstance(y, (list, tuple)):
+        return len(x) == len(y) and all(map(close, x, y))
+    return bool(x == y)
