@@ -159,7 +159,7 @@ def read_csv(path: Path, name: str, columns: Sequence[str]) -> Iterator[Row]:
                     raise CsvRowError(name, line, "empty line")
                 if len(values) != len(columns):
                     raise CsvRowError(name, line, f"expected {len(columns)} fields, found {len(values)}")
-                yield Row(name, line, dict(zip(columns, values)))
+                yield Row(name, line, dict(zip(columns, values, strict=True)))
     except (OSError, EOFError, gzip.BadGzipFile, UnicodeDecodeError, csv.Error) as exc:
         raise LoadError(f"{name}: cannot read: {exc}") from exc
 
@@ -465,20 +465,7 @@ class Loader:
             "us_eq_qa_anomalies.csv",
             "hist.price_anomalies",
             header,
-            [
-                "instrument_id",
-                "trade_date",
-                "prev_close",
-                "close",
-                "adjusted_close",
-                "dividend",
-                "split_coef",
-                "adj_ret",
-                "raw_total_ret",
-                "rule",
-                "verdict",
-                "verdict_text",
-            ],
+            ["instrument_id", "trade_date", "prev_close", "close", "adjusted_close", *header[5:11], "verdict_text"],
             ["text", "date"] + ["float8"] * 7 + ["text", "text", "text"],
             convert,
         )

@@ -19,7 +19,7 @@ from psycopg import sql
 from pycore_ext.copybuf import date_to_pg
 from pycore_ext.timemachine import TimeMachine
 
-_PG_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+_PG_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 _HEADER_LEN = 19  # signature (11) + flags (4) + header extension length (4)
 
 
@@ -61,8 +61,19 @@ class MarketData:
     def time_machine(self) -> TimeMachine:
         a = self.arrays
         return TimeMachine(
-            self.dates, self.instruments, a["open"], a["high"], a["low"], a["close"], a["adj_close"], a["volume"],
-            a["dividend"], a["split"], self.start_index, self.open_us, self.close_us,
+            self.dates,
+            self.instruments,
+            a["open"],
+            a["high"],
+            a["low"],
+            a["close"],
+            a["adj_close"],
+            a["volume"],
+            a["dividend"],
+            a["split"],
+            self.start_index,
+            self.open_us,
+            self.close_us,
         )
 
     @property
@@ -71,9 +82,7 @@ class MarketData:
 
 
 def session_bounds(conn: psycopg.Connection[Any], calendar: str) -> tuple[dt.date, dt.date]:
-    row = conn.execute(
-        "select min(trade_date), max(trade_date) from hist.prices_daily"
-    ).fetchone()
+    row = conn.execute("select min(trade_date), max(trade_date) from hist.prices_daily").fetchone()
     if row is None or row[0] is None:
         raise MarketDataError("hist.prices_daily is empty: load the market data first (python -m pycore.load)")
     return row[0], row[1]
@@ -87,7 +96,9 @@ def load_market_data(
     m = conn.execute("select calendar, timezone from hist.markets where market_id = %s", (market_id,)).fetchone()
     if m is None:
         known = [r[0] for r in conn.execute("select market_id from hist.markets order by 1")]
-        raise MarketDataError(f"unknown market {market_id!r}; known: {', '.join(known) or 'none (load the data first)'}")
+        raise MarketDataError(
+            f"unknown market {market_id!r}; known: {', '.join(known) or 'none (load the data first)'}"
+        )
     calendar, tz = m
     first, last = session_bounds(conn, calendar)
     if start < first or end > last:
