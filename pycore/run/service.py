@@ -289,7 +289,7 @@ def _simulate(conn: psycopg.Connection[Any], ctx: RunContext, timings: dict[str,
     conn.commit()
     timings["engines"] = time.perf_counter() - t
     try:
-        return _run_days(conn, ctx, timings, strategy, mask)
+        return _run_days(conn, ctx, timings, strategy, mask, decision_dates)
     finally:
         close_strategy(strategy)
 
@@ -317,7 +317,12 @@ def _regime_as_of(conn: psycopg.Connection[Any], day: dt.date) -> str | None:
 
 
 def _run_days(
-    conn: psycopg.Connection[Any], ctx: RunContext, timings: dict[str, float], strategy: Any, mask: np.ndarray
+    conn: psycopg.Connection[Any],
+    ctx: RunContext,
+    timings: dict[str, float],
+    strategy: Any,
+    mask: np.ndarray,
+    decision_dates: list[dt.date],
 ) -> RunResult:
     cfg, md, run_id = ctx.config, ctx.market, ctx.run_id
     simulation = build_simulation(md, cfg, strategy, ctx.run_seq, mask)
@@ -350,8 +355,7 @@ def _run_days(
     writer.stats.seconds = time.perf_counter() - t_loop - sim_seconds
     timings["write"] = writer.stats.seconds
     t = time.perf_counter()
-    decided = [pg_to_date(int(md.dates[i])) for i in np.flatnonzero(mask)]
-    _risk_and_outcomes(conn, url, run_id, decided, ctx.options.write_streams)
+    _risk_and_outcomes(conn, url, run_id, decision_dates, ctx.options.write_streams)
     timings["risk_and_outcomes"] = time.perf_counter() - t
     ctx.progress(PHASE_REPORTED, tm.date_at(tm.T - 1), total_days)
     # RUNNING -> SUCCEEDED in SQL, which checks the rows' references and computes metrics_json from them
