@@ -11,6 +11,7 @@ C arrays.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import time
@@ -358,7 +359,8 @@ class ChunkPipeline:
             self._committed[k].set()
         except BaseException:
             self._failed.set()
-            conn.rollback()
+            with contextlib.suppress(psycopg.Error):  # a lost connection: the failure to report is the first one
+                conn.rollback()
             raise
 
     def finish(self) -> None:
