@@ -99,35 +99,45 @@ def api_db(request: pytest.FixtureRequest) -> str:
 
 
 @contextlib.contextmanager
+def serve_service(module: str, args: list[str], db_url: str, log_path: Path, ready: Callable[[str], bool], what: str,
+                  *, append: bool = False) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:  # fmt: skip
+    """``python -m MODULE --port PORT ARGS`` over ``db_url`` (logging in as ``authenticator``, with the tests' JWT
+    secret) on a free port, its output in ``log_path``: yields (its base URL, its process) once ``ready(base)`` is
+    true (30 s at most); stopped by SIGTERM on exit (killed if it takes over 10 s)."""
+    port = _free_port()
+    env = {**os.environ, "PGRST_DB_URI": with_user(db_url, "authenticator"), "PGRST_JWT_SECRET": SECRET}
+    with open(log_path, "ab" if append else "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", module, "--port", str(port), *args], cwd=ROOT, env=env,
+                                stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with contextlib.suppress(requests.ConnectionError):
+                if ready(base):
+                    break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{what} did not start: " + log_path.read_text()[-2000:])
+            time.sleep(0.2)
+        yield base, proc
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextlib.contextmanager
 def serve_gateway(db_url: str, log_path: Path = ROOT / ".pytest-gateway.log", workers: int = 1) -> Iterator[Api]:
     """The gateway over ``db_url`` (logging in as ``authenticator``) on a free port with ``workers`` processes,
     stopped on exit."""
-    port = _free_port()
-    env = {**os.environ, "PGRST_DB_URI": with_user(db_url, "authenticator"), "PGRST_JWT_SECRET": SECRET}
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "pycore.gateway", "--port", str(port), "--workers", str(workers)], cwd=ROOT, env=env,
-                                stdout=log, stderr=subprocess.STDOUT)
-        try:
-            client = Api(f"http://127.0.0.1:{port}", db_url)
-            client.proc = proc
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if client.get("/").status_code == 200:
-                        break
-                except requests.ConnectionError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the gateway did not start: " + log_path.read_text()[-2000:])
-                time.sleep(0.2)
-            yield client
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with serve_service("pycore.gateway", ["--workers", str(workers)], db_url, log_path,
+                       lambda base: Api(base, db_url).get("/").status_code == 200, "the gateway") as (base, proc):  # fmt: skip
+        client = Api(base, db_url)
+        client.proc = proc
+        yield client
 
 
 @pytest.fixture(scope="session")

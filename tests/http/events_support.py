@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import requests
 
-from pycore.db import with_user
-from tests.conftest import _free_port
-from tests.http.conftest import ROOT, SECRET
+from tests.http.conftest import ROOT, serve_service
 
 LOG = ROOT / ".pytest-events.log"
 
@@ -34,26 +28,7 @@ class Events:
 
 @contextlib.contextmanager
 def serve_events(db_url: str, *extra: str, log_path: Path = LOG) -> Iterator[Events]:
-    port = _free_port()
-    env = {**os.environ, "PGRST_DB_URI": with_user(db_url, "authenticator"), "PGRST_JWT_SECRET": SECRET}
-    with open(log_path, "ab") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "pycore.events", "--port", str(port), *extra], cwd=ROOT,
-                                env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        events = Events(f"http://127.0.0.1:{port}", proc)
-        deadline = time.monotonic() + 30
-        while True:
-            with contextlib.suppress(requests.ConnectionError):
-                if events.health()["database"] == "up":
-                    break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the push service did not start: " + log_path.read_text()[-2000:])
-            time.sleep(0.2)
-        yield events
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with serve_service("pycore.events", list(extra), db_url, log_path,
+                       lambda base: requests.get(base + "/health", timeout=10).json()["database"] == "up", "the push service",
+                       append=True) as (base, proc):  # fmt: skip
+        yield Events(base, proc)
