@@ -348,14 +348,14 @@ def _run_days(
 
             pipeline.submit(writer.encode(buf), first, last, frac, committed)
         pipeline.finish()
+        timings["simulate"] = sim_seconds
+        # the write phase: encoding, the COPYs and the chunks' commits, less the simulation they overlap with
+        writer.stats.seconds = time.perf_counter() - t_loop - sim_seconds
+        timings["write"] = writer.stats.seconds
+        t = time.perf_counter()
+        _risk_and_outcomes(conn, pipeline.spare, run_id, decision_dates)
     finally:
         pipeline.close()
-    timings["simulate"] = sim_seconds
-    # the write phase: encoding, the COPYs and the chunks' commits, less the simulation they overlap with
-    writer.stats.seconds = time.perf_counter() - t_loop - sim_seconds
-    timings["write"] = writer.stats.seconds
-    t = time.perf_counter()
-    _risk_and_outcomes(conn, url, run_id, decision_dates, ctx.options.write_streams)
     timings["risk_and_outcomes"] = time.perf_counter() - t
     ctx.progress(PHASE_REPORTED, tm.date_at(tm.T - 1), total_days)
     # RUNNING -> SUCCEEDED in SQL, which checks the rows' references and computes metrics_json from them
@@ -379,16 +379,17 @@ def _run_days(
     )
 
 
-def _risk_and_outcomes(conn: psycopg.Connection[Any], url: str, run_id: uuid.UUID, decided: list[dt.date],
-                       streams: int) -> None:  # fmt: skip
-    """Risk reports (``core.run_risk_reports``) and decision outcomes of a finished day loop. With two streams or
-    more, the later half of the rebalance dates' reports is computed at the same time on a second connection (the
-    reports of a date depend on that date's holdings only; each report has the id one call would give it)."""
-    mid = decided[len(decided) // 2] if streams > 1 and len(decided) >= 2 else None
-    if mid is None:
+def _risk_and_outcomes(conn: psycopg.Connection[Any], other: psycopg.Connection[Any] | None, run_id: uuid.UUID,
+                       decided: list[dt.date]) -> None:  # fmt: skip
+    """Risk reports (``core.run_risk_reports``) and decision outcomes of a finished day loop. With a second
+    connection (the write pipeline's, idle once the rows are in), the later half of the rebalance dates' reports is
+    computed on it at the same time (the reports of a date depend on that date's holdings only; each report has the
+    id one call would give it)."""
+    mid = decided[len(decided) // 2] if len(decided) >= 2 else None
+    if other is None or mid is None:
         conn.execute("select core.run_risk_reports(%s)", (run_id,))
     else:
-        with psycopg.connect(url) as other, ThreadPoolExecutor(1) as pool:
+        with ThreadPoolExecutor(1) as pool:
 
             def later_half() -> None:
                 other.execute("select core.run_risk_reports(%s, 252, %s, null)", (run_id, mid))

@@ -363,6 +363,12 @@ class ChunkPipeline:
                 conn.rollback()
             raise
 
+    @property
+    def spare(self) -> psycopg.Connection[Any] | None:
+        """A connection of the pipeline other than the run's, when it has one (idle once :meth:`finish` returned;
+        open until :meth:`close`)."""
+        return self.conns[1] if len(self.conns) > 1 else None
+
     def finish(self) -> None:
         """Wait for every chunk to commit; raises the first failure."""
         while self._in_flight:
